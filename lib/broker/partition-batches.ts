@@ -1,0 +1,82 @@
+import { BrookError } from '../errors';
+import {
+  CorruptBatchError,
+  encodeRecordBatch,
+  splitBatches,
+  type BrookRecord,
+} from '../log/record-batch';
+
+/** Bytes of one or more whole v2 batches for one partition, ready to be stored, with their summary. */
+export interface PreparedBatches {
+  bytes: Buffer;
+  recordCount: number;
+  baseTimestamp: number;
+  maxTimestamp: number;
+  producerId?: number;
+  producerEpoch?: number;
+  baseSequence?: number;
+}
+
+const BATCH_OVERHEAD = 61; // fixed header of a v2 batch
+const RECORD_OVERHEAD = 24; // worst-case varints of one record
+
+const approxSize = (r: BrookRecord) =>
+  RECORD_OVERHEAD + (r.key?.length ?? 0) + (r.value?.length ?? 0) +
+  r.headers.reduce((n, h) => n + 10 + Buffer.byteLength(h.key) + (h.value?.length ?? 0), 0);
+
+/**
+ * Encode records as batches of at most `maxMessageBytes` each (Kafka's max.message.bytes applies
+ * to a batch). A single record that cannot fit is MESSAGE_TOO_LARGE.
+ */
+export function encodeRecords(records: BrookRecord[], maxMessageBytes: number, logAppendTime?: number): PreparedBatches {
+  const chunks: BrookRecord[][] = [];
+  let size = BATCH_OVERHEAD;
+  for (const r of records) {
+    const s = approxSize(r);
+    if (BATCH_OVERHEAD + s > maxMessageBytes) {
+      throw new BrookError('MESSAGE_TOO_LARGE', `A record of about ${s} bytes is larger than max.message.bytes (${maxMessageBytes}); send smaller records or raise the topic's max.message.bytes.`);
+    }
+    if (chunks.length === 0 || size + s > maxMessageBytes) {
+      chunks.push([]);
+      size = BATCH_OVERHEAD;
+    }
+    chunks[chunks.length - 1]!.push(logAppendTime === undefined ? r : { ...r, timestamp: logAppendTime });
+    size += s;
+  }
+  const timestampType = logAppendTime === undefined ? 'CreateTime' : 'LogAppendTime';
+  const bytes = Buffer.concat(chunks.map((c) => encodeRecordBatch(c, { timestampType })));
+  const stamps = records.map((r) => logAppendTime ?? r.timestamp);
+  return { bytes, recordCount: records.length, baseTimestamp: Math.min(...stamps), maxTimestamp: Math.max(...stamps) };
+}
+
+/** Validate client-encoded batches (the binary path): whole, CRC-correct, gapless, within limits. */
+export function validateBatches(bytes: Buffer, maxMessageBytes: number): PreparedBatches {
+  let batches;
+  try {
+    batches = splitBatches(bytes);
+  } catch (err) {
+    if (err instanceof CorruptBatchError) throw new BrookError('CORRUPT_MESSAGE', `Record batches are corrupt: ${err.message}`);
+    throw err;
+  }
+  if (batches.length === 0) throw new BrookError('CORRUPT_MESSAGE', 'No record batch in the request.');
+  let recordCount = 0;
+  for (const { header } of batches) {
+    if (header.sizeInBytes > maxMessageBytes) {
+      throw new BrookError('MESSAGE_TOO_LARGE', `A batch of ${header.sizeInBytes} bytes is larger than max.message.bytes (${maxMessageBytes}).`);
+    }
+    if (header.lastOffsetDelta !== header.recordCount - 1) {
+      throw new BrookError('CORRUPT_MESSAGE', `A batch has ${header.recordCount} records but lastOffsetDelta ${header.lastOffsetDelta}; offsets in a batch must be contiguous.`);
+    }
+    if (header.compression > 4) throw new BrookError('CORRUPT_MESSAGE', `Unknown compression codec ${header.compression}.`);
+    if (header.isControlBatch) throw new BrookError('INVALID_REQUEST', 'Clients may not write control batches.');
+    recordCount += header.recordCount;
+  }
+  const first = batches[0]!.header;
+  return {
+    bytes,
+    recordCount,
+    baseTimestamp: Math.min(...batches.map((b) => b.header.baseTimestamp)),
+    maxTimestamp: Math.max(...batches.map((b) => b.header.maxTimestamp)),
+    ...(first.producerId >= 0 ? { producerId: first.producerId, producerEpoch: first.producerEpoch, baseSequence: first.baseSequence } : {}),
+  };
+}

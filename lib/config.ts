@@ -1,0 +1,29 @@
+/**
+ * Where Brook keeps its state, read from the environment. The same names are set by the CDK stack
+ * on every Lambda function and by the local stack for `npm start`.
+ */
+export interface BrookConfig {
+  clusterId: string;
+  metadataTable: string;
+  batchesTable: string;
+  bucket: string;
+  region: string;
+  /** One endpoint for S3 and DynamoDB (LocalStack), or per service for the local emulators. */
+  endpoints: { s3?: string; dynamodb?: string };
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BrookConfig {
+  const shared = env.AWS_ENDPOINT_URL;
+  return {
+    clusterId: env.BROOK_CLUSTER_ID ?? 'brook-local',
+    metadataTable: env.BROOK_METADATA_TABLE ?? 'brook-metadata',
+    batchesTable: env.BROOK_BATCHES_TABLE ?? 'brook-batches',
+    bucket: env.BROOK_BUCKET ?? 'brook-segments',
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    endpoints: {
+      s3: env.AWS_ENDPOINT_URL_S3 ?? shared,
+      dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB ?? shared,
+    },
+  };
+}

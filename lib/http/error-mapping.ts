@@ -1,0 +1,70 @@
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { BrookError, KAFKA_ERRORS, type KafkaErrorName } from '../errors';
+
+/**
+ * The one place where errors become HTTP answers: the REST Proxy v3 body
+ * `{error_code, message}` (error_code = HTTP status, or status × 100 + a subcode) plus the Kafka
+ * error name and number and whether retrying can help.
+ */
+const HTTP: Partial<Record<KafkaErrorName, [ContentfulStatusCode, number]>> = {
+  OFFSET_OUT_OF_RANGE: [416, 41601],
+  CORRUPT_MESSAGE: [400, 40002],
+  UNKNOWN_TOPIC_OR_PARTITION: [404, 40403],
+  INVALID_FETCH_SIZE: [400, 40002],
+  MESSAGE_TOO_LARGE: [413, 41301],
+  RECORD_LIST_TOO_LARGE: [413, 41301],
+  INVALID_TOPIC_EXCEPTION: [422, 42206],
+  INVALID_TIMESTAMP: [400, 40002],
+  TOPIC_ALREADY_EXISTS: [400, 40002],
+  INVALID_PARTITIONS: [400, 40002],
+  INVALID_REPLICATION_FACTOR: [400, 40002],
+  INVALID_CONFIG: [400, 40002],
+  INVALID_REQUEST: [400, 400],
+  OUT_OF_ORDER_SEQUENCE_NUMBER: [400, 40002],
+  INVALID_PRODUCER_EPOCH: [400, 40002],
+  UNKNOWN_CLUSTER: [404, 404],
+  NOT_FOUND: [404, 404],
+  THROTTLING_QUOTA_EXCEEDED: [429, 42901],
+  KAFKA_STORAGE_ERROR: [503, 50302],
+  REQUEST_TIMED_OUT: [503, 50302],
+  NETWORK_EXCEPTION: [503, 50302],
+  COORDINATOR_NOT_AVAILABLE: [503, 50302],
+  FENCED_LEADER_EPOCH: [503, 50302],
+};
+
+export interface ErrorBody {
+  error_code: number;
+  message: string;
+  error_name: KafkaErrorName;
+  kafka_error_code: number;
+  retriable: boolean;
+}
+
+const AWS_BUSY = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'SlowDown', 'ServiceUnavailable']);
+
+/** Anything thrown becomes a BrookError: a client mistake keeps its name, anything else is an outage or a bug. */
+export function toBrookError(err: unknown): BrookError {
+  if (err instanceof BrookError) return err;
+  if (err instanceof HTTPException) {
+    if (err.status === 413) return new BrookError('RECORD_LIST_TOO_LARGE', err.message || 'The request body is too large.');
+    if (err.status === 404) return new BrookError('NOT_FOUND', err.message);
+    if (err.status < 500) return new BrookError('INVALID_REQUEST', err.message || 'The request is malformed.');
+  }
+  const name = (err as Error)?.name ?? '';
+  if (AWS_BUSY.has(name)) return new BrookError('THROTTLING_QUOTA_EXCEEDED', `Storage is throttling requests (${name}); retry with backoff.`, { cause: err });
+  return new BrookError('UNKNOWN_SERVER_ERROR', `Internal error: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+}
+
+export function errorResponse(err: unknown): { status: ContentfulStatusCode; body: ErrorBody } {
+  const e = toBrookError(err);
+  if (e.v3ErrorCode !== undefined) {
+    const status = Math.floor(e.v3ErrorCode / 100) as ContentfulStatusCode;
+    return { status, body: { error_code: e.v3ErrorCode, message: e.message, error_name: e.errorName, kafka_error_code: e.errorCode, retriable: e.retriable } };
+  }
+  const [status, code] = HTTP[e.errorName] ?? [500, 50002];
+  return {
+    status,
+    body: { error_code: code, message: e.message, error_name: e.errorName, kafka_error_code: KAFKA_ERRORS[e.errorName].code, retriable: e.retriable },
+  };
+}

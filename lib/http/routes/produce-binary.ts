@@ -1,0 +1,41 @@
+import { z } from '@hono/zod-openapi';
+import type { BrookApp } from '../app';
+import { produce } from '../../broker/produce';
+import { decodeFrames } from '../batch-frames';
+import { errorResponse } from '../error-mapping';
+import { ClusterParams } from '../schemas';
+import { brookRoute } from './route';
+
+export const BATCHES_CONTENT_TYPE = 'application/vnd.brook.batches';
+
+/**
+ * Brook's binary produce, the SDK's fast path: Kafka v2 record batches for many partitions in one
+ * request, stored byte for byte. Answers per partition, like Kafka's ProduceResponse.
+ */
+export function registerBinaryProduceRoutes(app: BrookApp): void {
+  app.openAPIRegistry.registerPath(
+    brookRoute('produce', {
+      method: 'post',
+      path: '/v3/clusters/{cluster_id}/batches',
+      summary: 'Produce Kafka v2 record batches for several partitions (binary frames; see docs/HTTP-API.md)',
+      request: { params: ClusterParams, body: { content: { [BATCHES_CONTENT_TYPE]: { schema: z.string().openapi({ format: 'binary' }) } }, required: true } },
+    }),
+  );
+  app.post('/v3/clusters/:cluster_id/batches', async (c) => {
+    const frames = decodeFrames(Buffer.from(await c.req.arrayBuffer()));
+    const results = await produce(
+      c.var.broker,
+      frames.map((f) => ({ topic: f.topic, partition: f.partition, batches: f.batches })),
+    );
+    const data = results.map((r) => ({
+      topic_name: r.topic,
+      partition_id: r.partition,
+      error_code: r.error ? r.error.errorCode : 0, // Kafka's NONE
+      error: r.error ? errorResponse(r.error).body : null,
+      base_offset: r.baseOffset,
+      record_count: r.recordCount,
+      log_append_time: r.logAppendTime,
+    }));
+    return c.json({ kind: 'BrookProduceResponse', data }, 200);
+  });
+}

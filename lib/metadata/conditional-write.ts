@@ -1,0 +1,112 @@
+import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { BrookError } from '../errors';
+
+/** Why one item of a cancelled transaction failed, with the item as it is now (ALL_OLD). */
+export interface CancellationReason {
+  code: string;
+  item?: Record<string, unknown>;
+}
+
+export interface ConditionalTransaction<S, R> {
+  /** What is being written, for error messages ("commit to orders-0"). */
+  what: string;
+  /**
+   * Build the transaction for the state believed current, with a client request token derived
+   * from everything that makes this attempt unique: a resend of the same attempt after an unknown
+   * outcome then reuses the token and DynamoDB applies it at most once.
+   */
+  build(state: S): { input: Omit<TransactWriteCommandInput, 'ClientRequestToken'>; token: string };
+  /** A condition failed: return the state that won (from the ALL_OLD items) or throw a domain error. */
+  onConflict(reasons: CancellationReason[], state: S): S | Promise<S>;
+}
+
+export interface RetryPolicy {
+  maxConflicts: number;
+  maxResends: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxConflicts: 200, maxResends: 6, baseDelayMs: 4, maxDelayMs: 250 };
+
+const NOT_APPLIED_RETRY = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TransactionInProgressException',
+  'TransactionConflictException',
+]);
+const DEFINITIVE_FAILURE = new Set([
+  'ValidationException',
+  'ResourceNotFoundException',
+  'IdempotentParameterMismatchException',
+  'AccessDeniedException',
+  'UnrecognizedClientException',
+]);
+
+type Outcome =
+  | { kind: 'conflict'; reasons: CancellationReason[] }
+  | { kind: 'retry-same' } // certainly not applied (throttle, transaction conflict): resend as is
+  | { kind: 'unknown' } // may have been applied: resend with the same token
+  | { kind: 'fatal' };
+
+export function classify(err: unknown): Outcome {
+  const e = err as { name?: string; CancellationReasons?: Array<{ Code?: string; Item?: Record<string, never> }> };
+  if (e?.name === 'TransactionCanceledException') {
+    const reasons = (e.CancellationReasons ?? []).map((r) => ({
+      code: r.Code ?? 'None',
+      item: r.Item ? unmarshall(r.Item) : undefined,
+    }));
+    if (reasons.some((r) => r.code === 'ConditionalCheckFailed')) return { kind: 'conflict', reasons };
+    return { kind: 'retry-same' };
+  }
+  if (e?.name && NOT_APPLIED_RETRY.has(e.name)) return { kind: 'retry-same' };
+  if (e?.name && DEFINITIVE_FAILURE.has(e.name)) return { kind: 'fatal' };
+  return { kind: 'unknown' };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const backoff = (p: RetryPolicy, attempt: number) =>
+  Math.random() * Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** Math.min(attempt, 10));
+
+/**
+ * The one conditional-write loop: write on condition; on a condition failure take the winner's
+ * state and rebuild; on an unknown outcome (timeout, lost reply, 5xx) resend the very same request
+ * and token, so a transaction that was applied is acknowledged, not applied twice.
+ */
+export async function transactOnCondition<S>(
+  ddb: DynamoDBDocumentClient,
+  initial: S,
+  spec: ConditionalTransaction<S, unknown>,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<{ state: S; conflicts: number }> {
+  let state = initial;
+  let conflicts = 0;
+  for (;;) {
+    const { input, token } = spec.build(state);
+    const command = new TransactWriteCommand({ ...input, ClientRequestToken: token });
+    let resends = 0;
+    for (;;) {
+      try {
+        await ddb.send(command);
+        return { state, conflicts };
+      } catch (err) {
+        const outcome = classify(err);
+        if (outcome.kind === 'fatal') throw err;
+        if (outcome.kind === 'conflict') {
+          if (++conflicts > policy.maxConflicts) {
+            throw new BrookError('REQUEST_TIMED_OUT', `${spec.what}: gave up after ${conflicts} conflicting writes; retry`);
+          }
+          state = await spec.onConflict(outcome.reasons, state);
+          await sleep(backoff(policy, conflicts));
+          break;
+        }
+        if (++resends > policy.maxResends) {
+          throw new BrookError('KAFKA_STORAGE_ERROR', `${spec.what}: DynamoDB did not answer (${(err as Error).name}); retry`, { cause: err });
+        }
+        await sleep(backoff(policy, resends));
+      }
+    }
+  }
+}

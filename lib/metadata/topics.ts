@@ -1,0 +1,45 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Broker } from '../broker/context';
+import { BrookError } from '../errors';
+import { TOPICS_PK, topicKey } from './keys';
+import type { TopicItem } from './types';
+
+const toTopic = (item: Record<string, unknown>): TopicItem => ({
+  topicName: item.sk as string,
+  topicId: item.topicId as string,
+  partitionsCount: item.partitionsCount as number,
+  configs: (item.configs as Record<string, string>) ?? {},
+  createdAt: item.createdAt as number,
+});
+
+export async function findTopic(broker: Broker, name: string): Promise<TopicItem | undefined> {
+  const { Item } = await broker.clients.ddb.send(
+    new GetCommand({ TableName: broker.config.metadataTable, Key: topicKey(name), ConsistentRead: true }),
+  );
+  return Item ? toTopic(Item) : undefined;
+}
+
+export async function getTopic(broker: Broker, name: string): Promise<TopicItem> {
+  const topic = await findTopic(broker, name);
+  if (!topic) throw new BrookError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${name}' does not exist.`);
+  return topic;
+}
+
+/** All topics, sorted by name: one Query of the "topics" partition key, paged. */
+export async function listTopics(broker: Broker): Promise<TopicItem[]> {
+  const topics: TopicItem[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await broker.clients.ddb.send(
+      new QueryCommand({
+        TableName: broker.config.metadataTable,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': TOPICS_PK },
+        ExclusiveStartKey: start,
+      }),
+    );
+    topics.push(...(out.Items ?? []).map(toTopic));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return topics;
+}

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { createClients } from '../../lib/aws/clients';
+import { FaultInjector } from '../../lib/aws/faults';
+import { RequestCounter } from '../../lib/aws/request-counter';
+import { createBroker, type Broker } from '../../lib/broker/context';
+import { createApp } from '../../lib/http/app';
+
+export interface TestBroker {
+  broker: Broker;
+  counter: RequestCounter;
+  faults: FaultInjector;
+  app: ReturnType<typeof createApp>;
+}
+
+/** A broker on the shared emulators, with its own clients, a request counter and a fault injector. */
+export function testBroker(): TestBroker {
+  const config = inject('brookConfig');
+  const clients = createClients(config);
+  // Faults first: counted requests are the ones that reached the SDK's send path.
+  const faults = new FaultInjector().attach(clients);
+  const counter = new RequestCounter().attach(clients);
+  const broker = createBroker(config, clients);
+  return { broker, counter, faults, app: createApp(broker) };
+}
+
+export const uniqueTopic = (prefix = 't') => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** Call the HTTP app in-process, the way the local server and Lambda do. */
+export async function call(app: TestBroker['app'], method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' || body instanceof Uint8Array ? (body as string) : JSON.stringify(body);
+    if (!(body instanceof Uint8Array)) (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+  }
+  const res = await app.request(`http://brook.test${path}`, init);
+  const text = await res.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text, headers: res.headers };
+}
