@@ -6,7 +6,7 @@ import { clientStacks, commandName } from './middleware';
  * fails them before they are sent, or lets them be applied and then loses the reply (the
  * "applied but unknown" case that only idempotent retries survive), or delays them.
  */
-export type FaultMode = 'fail-before' | 'fail-after' | 'throttle' | 'delay';
+export type FaultMode = 'fail-before' | 'fail-after' | 'throttle' | 'delay' | 'intercept';
 
 export interface FaultRule {
   service: 's3' | 'dynamodb';
@@ -15,6 +15,8 @@ export interface FaultRule {
   /** How many matching requests to hit; Infinity for all. */
   times: number;
   delayMs?: number;
+  /** For 'intercept': run this before the request goes on (e.g. let a rival writer move a head). */
+  intercept?: () => Promise<void>;
 }
 
 export class FaultInjector {
@@ -44,6 +46,10 @@ export class FaultInjector {
           rule.hits++;
           if (rule.mode === 'delay') {
             await new Promise((r) => setTimeout(r, rule.delayMs ?? 100));
+            return next(args);
+          }
+          if (rule.mode === 'intercept') {
+            await rule.intercept?.();
             return next(args);
           }
           if (rule.mode === 'fail-before') throw injected('InternalError', `injected failure before ${service}:${command}`, 500);
