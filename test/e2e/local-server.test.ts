@@ -7,7 +7,7 @@ import { freePort } from '../../lib/local/free-port';
 
 /** `npm start` as a user runs it: the real process, its emulators, its data folder. */
 async function start(dataDir: string, port: number): Promise<ChildProcess> {
-  const env = { ...process.env, BROOK_DATA_DIR: dataDir, BROOK_PORT: String(port) };
+  const env: NodeJS.ProcessEnv = { ...process.env, BROOK_DATA_DIR: dataDir, BROOK_PORT: String(port) };
   delete env.AWS_ENDPOINT_URL;
   delete env.AWS_ENDPOINT_URL_S3;
   delete env.AWS_ENDPOINT_URL_DYNAMODB;

@@ -13,7 +13,8 @@ export const MAX_WAIT_LIMIT_MS = 20_000;
 
 const FetchQuery = z.object({
   offset: intQuery(),
-  max_bytes: intQuery(64 * 1024 * 1024).optional(),
+  // Lambda answers at most 6 MB, and binary answers travel base64-encoded through API Gateway.
+  max_bytes: intQuery(4 * 1024 * 1024).optional(),
   max_wait_ms: intQuery(MAX_WAIT_LIMIT_MS).optional(),
   key_format: z.enum(['BINARY', 'STRING', 'JSON']).optional(),
   value_format: z.enum(['BINARY', 'STRING', 'JSON']).optional(),
