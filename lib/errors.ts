@@ -25,6 +25,7 @@ export const KAFKA_ERRORS = {
   DUPLICATE_SEQUENCE_NUMBER: { code: 46, retriable: false },
   INVALID_PRODUCER_EPOCH: { code: 47, retriable: false },
   KAFKA_STORAGE_ERROR: { code: 56, retriable: true },
+  UNKNOWN_PRODUCER_ID: { code: 59, retriable: false },
   FENCED_LEADER_EPOCH: { code: 74, retriable: true },
   THROTTLING_QUOTA_EXCEEDED: { code: 89, retriable: true },
   UNKNOWN_CLUSTER: { code: -2, retriable: false },

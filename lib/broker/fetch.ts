@@ -1,11 +1,10 @@
 import type { Broker } from './context';
 import { BrookError } from '../errors';
-import { splitBatches, withBaseOffset } from '../log/record-batch';
 import { findBatches } from '../metadata/batches';
 import { getHead } from '../metadata/heads';
-import type { BatchIndexEntry, PartitionHead } from '../metadata/types';
-import { readRanges } from '../storage/segment-store';
-import { waitForHead } from './long-poll';
+import type { PartitionHead } from '../metadata/types';
+import { waitForHeads } from './long-poll';
+import { readBatches } from './read-batches';
 
 export interface FetchRequest {
   topic: string;
@@ -32,24 +31,16 @@ const INDEX_PAGE = 64;
 
 export async function fetch(broker: Broker, req: FetchRequest): Promise<FetchResult> {
   const topic = await broker.topics.forPartition(req.topic, req.partition);
-  const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES;
   let head = await getHead(broker, req.topic, topic.topicId, req.partition);
   checkRange(req, head);
   if (req.offset === head.nextOffset) {
-    head = await waitForHead(broker, req.topic, head, req.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
-    checkRange(req, head);
+    [head] = await waitForHeads(broker, [{ topicName: req.topic, head }], req.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
+    checkRange(req, head!);
   }
-  const result = { topic: req.topic, partition: req.partition, highWatermark: head.nextOffset, logStartOffset: head.logStartOffset };
-  if (req.offset >= head.nextOffset) return { ...result, batches: [] };
-
-  const entries = pickEntries(
-    await findBatches(broker, topic.topicId, req.partition, req.offset, { limit: INDEX_PAGE, endOffset: head.nextOffset }),
-    maxBytes,
-  );
-  return { ...result, batches: await readBatches(broker, entries, head.leaderEpoch) };
+  return readPartition(broker, req, head!);
 }
 
-function checkRange(req: FetchRequest, head: PartitionHead): void {
+export function checkRange(req: FetchRequest, head: PartitionHead): void {
   if (!Number.isSafeInteger(req.offset) || req.offset < head.logStartOffset || req.offset > head.nextOffset) {
     throw new BrookError(
       'OFFSET_OUT_OF_RANGE',
@@ -58,36 +49,18 @@ function checkRange(req: FetchRequest, head: PartitionHead): void {
   }
 }
 
-/** Entries up to maxBytes, always at least one so that a consumer makes progress. */
-function pickEntries(entries: BatchIndexEntry[], maxBytes: number): BatchIndexEntry[] {
-  const picked: BatchIndexEntry[] = [];
+/** Read from the offset up to maxBytes (at least one entry, so a consumer makes progress). */
+export async function readPartition(broker: Broker, req: FetchRequest, head: PartitionHead): Promise<FetchResult> {
+  const result = { topic: req.topic, partition: req.partition, highWatermark: head.nextOffset, logStartOffset: head.logStartOffset };
+  if (req.offset >= head.nextOffset) return { ...result, batches: [] };
+  const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES;
+  const entries = await findBatches(broker, head.topicId, req.partition, req.offset, { limit: INDEX_PAGE, endOffset: head.nextOffset });
+  const picked: typeof entries = [];
   let bytes = 0;
   for (const e of entries) {
     if (picked.length > 0 && bytes + e.byteLength > maxBytes) break;
     picked.push(e);
     bytes += e.byteLength;
   }
-  return picked;
-}
-
-/** One coalesced set of ranged GETs per object, then offsets patched into each batch. */
-async function readBatches(broker: Broker, entries: BatchIndexEntry[], leaderEpoch: number): Promise<Buffer[]> {
-  const byObject = new Map<string, BatchIndexEntry[]>();
-  for (const e of entries) byObject.set(e.objectKey, [...(byObject.get(e.objectKey) ?? []), e]);
-  const bytes = new Map<BatchIndexEntry, Buffer>();
-  await Promise.all(
-    [...byObject].map(async ([key, list]) => {
-      const parts = await readRanges(broker, key, list.map((e) => ({ start: e.byteStart, length: e.byteLength })));
-      list.forEach((e, i) => bytes.set(e, parts[i]!));
-    }),
-  );
-  return entries.flatMap((e) => {
-    let next = e.baseOffset;
-    const data = bytes.get(e)!;
-    return splitBatches(data).map(({ start, header }) => {
-      const batch = withBaseOffset(data.subarray(start, start + header.sizeInBytes), next, leaderEpoch);
-      next += header.lastOffsetDelta + 1;
-      return batch;
-    });
-  });
+  return { ...result, batches: await readBatches(broker, picked, head.leaderEpoch) };
 }

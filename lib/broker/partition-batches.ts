@@ -1,8 +1,10 @@
 import { BrookError } from '../errors';
+import type { ProducerBatch } from '../metadata/producer-state';
 import {
   CorruptBatchError,
   encodeRecordBatch,
   splitBatches,
+  type BatchHeader,
   type BrookRecord,
 } from '../log/record-batch';
 
@@ -12,9 +14,8 @@ export interface PreparedBatches {
   recordCount: number;
   baseTimestamp: number;
   maxTimestamp: number;
-  producerId?: number;
-  producerEpoch?: number;
-  baseSequence?: number;
+  /** Set when an idempotent producer wrote the batches (producerId ≥ 0). */
+  producer?: ProducerBatch;
 }
 
 const BATCH_OVERHEAD = 61; // fixed header of a v2 batch
@@ -71,12 +72,29 @@ export function validateBatches(bytes: Buffer, maxMessageBytes: number): Prepare
     if (header.isControlBatch) throw new BrookError('INVALID_REQUEST', 'Clients may not write control batches.');
     recordCount += header.recordCount;
   }
-  const first = batches[0]!.header;
   return {
     bytes,
     recordCount,
     baseTimestamp: Math.min(...batches.map((b) => b.header.baseTimestamp)),
     maxTimestamp: Math.max(...batches.map((b) => b.header.maxTimestamp)),
-    ...(first.producerId >= 0 ? { producerId: first.producerId, producerEpoch: first.producerEpoch, baseSequence: first.baseSequence } : {}),
+    producer: producerOf(batches.map((b) => b.header)),
   };
+}
+
+/** The batches of one partition in one request come from one producer, with contiguous sequences. */
+function producerOf(headers: BatchHeader[]): ProducerBatch | undefined {
+  const first = headers[0]!;
+  if (first.producerId < 0) {
+    if (headers.some((h) => h.producerId >= 0)) throw new BrookError('INVALID_REQUEST', 'Idempotent and plain batches are mixed for one partition.');
+    return undefined;
+  }
+  if (first.baseSequence < 0) throw new BrookError('INVALID_REQUEST', `An idempotent batch needs a base sequence ≥ 0; got ${first.baseSequence}.`);
+  let next = first.baseSequence;
+  for (const h of headers) {
+    if (h.producerId !== first.producerId || h.producerEpoch !== first.producerEpoch || h.baseSequence !== next) {
+      throw new BrookError('OUT_OF_ORDER_SEQUENCE_NUMBER', `Batches for one partition must come from one producer with contiguous sequences; expected sequence ${next}, got ${h.baseSequence}.`);
+    }
+    next += h.recordCount;
+  }
+  return { producerId: first.producerId, producerEpoch: first.producerEpoch, baseSequence: first.baseSequence, lastSequence: next - 1 };
 }

@@ -3,6 +3,7 @@ import { BrookError, isBrookError } from '../errors';
 import type { BrookRecord } from '../log/record-batch';
 import { commitBatch } from '../metadata/commit-batch';
 import { getHead } from '../metadata/heads';
+import { checkSequence, readProducerState, type ProducerState } from '../metadata/producer-state';
 import { topicConfig } from '../metadata/topic-configs';
 import { newSegmentKey, putSegment } from '../storage/segment-store';
 import { encodeRecords, validateBatches, type PreparedBatches } from './partition-batches';
@@ -22,6 +23,8 @@ export interface ProducePartitionResult {
   recordCount: number;
   /** The time the broker appended the batch, or -1 when the topic keeps CreateTime (Kafka's answer). */
   logAppendTime: number;
+  /** An idempotent batch written before: baseOffset is where it was written then. */
+  duplicate?: boolean;
   error?: BrookError;
 }
 
@@ -30,12 +33,14 @@ interface Prepared extends PreparedBatches {
   partition: number;
   topicId: string;
   logAppendTime: number;
+  producerState?: ProducerState;
 }
 
 /**
- * Produce: validate everything, write ONE S3 object holding every partition's batches, then
- * commit each partition. Bad input is rejected before anything is written. After the PUT, a
- * partition whose commit fails gets its own error; the others are acknowledged.
+ * Produce: validate everything, recognise idempotent retries, write ONE S3 object holding every
+ * other partition's batches, then commit each partition. Bad input is rejected before anything
+ * is written. After the PUT, a partition whose commit fails gets its own error; the others are
+ * acknowledged.
  */
 export async function produce(broker: Broker, parts: ProducePartition[]): Promise<ProducePartitionResult[]> {
   if (parts.length === 0) throw new BrookError('INVALID_REQUEST', 'The request holds no records.');
@@ -50,37 +55,58 @@ export async function produce(broker: Broker, parts: ProducePartition[]): Promis
     prepared.push({ ...batches, topic: part.topic, partition: part.partition, topicId: topic.topicId, logAppendTime: appendTime ?? -1 });
   }
 
-  const objectKey = newSegmentKey();
-  await putSegment(broker, objectKey, Buffer.concat(prepared.map((p) => p.bytes)));
-
-  let byteStart = 0;
-  return Promise.all(
-    prepared.map(async (p) => {
-      const start = byteStart;
-      byteStart += p.bytes.length;
+  // Idempotent batches already written are answered from the producer state, before any PUT.
+  const early = new Map<Prepared, ProducePartitionResult>();
+  await Promise.all(
+    prepared.filter((p) => p.producer).map(async (p) => {
       const result = { topic: p.topic, partition: p.partition, recordCount: p.recordCount, logAppendTime: p.logAppendTime };
       try {
-        const head = await getHead(broker, p.topic, p.topicId, p.partition);
-        const { baseOffset } = await commitBatch(broker, p.topic, head, {
-          recordCount: p.recordCount,
-          objectKey,
-          byteStart: start,
-          byteLength: p.bytes.length,
-          baseTimestamp: p.baseTimestamp,
-          maxTimestamp: p.maxTimestamp,
-          appendTime: now,
-          producerId: p.producerId,
-          producerEpoch: p.producerEpoch,
-          baseSequence: p.baseSequence,
-        });
-        return { ...result, baseOffset };
+        p.producerState = await readProducerState(broker, p.producer!, p.topicId, p.partition);
+        const check = checkSequence(p.producerState, p.producer!);
+        if (check.kind === 'duplicate') early.set(p, { ...result, baseOffset: check.baseOffset, duplicate: true });
       } catch (err) {
         if (!isBrookError(err)) throw err;
-        if (err.errorName === 'UNKNOWN_TOPIC_OR_PARTITION') broker.topics.invalidate(p.topic);
-        return { ...result, baseOffset: -1, error: err };
+        early.set(p, { ...result, baseOffset: -1, error: err });
       }
     }),
   );
+  const toWrite = prepared.filter((p) => !early.has(p));
+  const objectKey = newSegmentKey();
+  if (toWrite.length > 0) await putSegment(broker, objectKey, Buffer.concat(toWrite.map((p) => p.bytes)));
+
+  const starts = new Map<Prepared, number>();
+  toWrite.reduce((at, p) => (starts.set(p, at), at + p.bytes.length), 0);
+  return Promise.all(prepared.map((p) => early.get(p) ?? commit(broker, p, objectKey, starts.get(p)!, now)));
+}
+
+async function commit(broker: Broker, p: Prepared, objectKey: string, byteStart: number, now: number): Promise<ProducePartitionResult> {
+  const result = { topic: p.topic, partition: p.partition, recordCount: p.recordCount, logAppendTime: p.logAppendTime };
+  try {
+    const head = await getHead(broker, p.topic, p.topicId, p.partition);
+    const committed = await commitBatch(
+      broker,
+      p.topic,
+      head,
+      {
+        recordCount: p.recordCount,
+        objectKey,
+        byteStart,
+        byteLength: p.bytes.length,
+        baseTimestamp: p.baseTimestamp,
+        maxTimestamp: p.maxTimestamp,
+        appendTime: now,
+        producerId: p.producer?.producerId,
+        producerEpoch: p.producer?.producerEpoch,
+        baseSequence: p.producer?.baseSequence,
+      },
+      p.producer && { batch: p.producer, state: p.producerState },
+    );
+    return { ...result, baseOffset: committed.baseOffset, ...(committed.duplicate ? { duplicate: true } : {}) };
+  } catch (err) {
+    if (!isBrookError(err)) throw err;
+    if (err.errorName === 'UNKNOWN_TOPIC_OR_PARTITION') broker.topics.invalidate(p.topic);
+    return { ...result, baseOffset: -1, error: err };
+  }
 }
 
 /** Records of one request for the same partition go into one batch run and one index item. */

@@ -9,6 +9,7 @@ import { registerAdminRoutes } from './routes/admin';
 import { registerProduceRoutes } from './routes/produce';
 import { registerBinaryProduceRoutes } from './routes/produce-binary';
 import { registerFetchRoutes } from './routes/fetch';
+import { registerFetchManyRoutes } from './routes/fetch-many';
 import { formatIssues } from './validation';
 
 export interface BrookEnv {
@@ -59,6 +60,7 @@ export function createApp(broker: Broker): BrookApp {
   registerProduceRoutes(app);
   registerBinaryProduceRoutes(app);
   registerFetchRoutes(app);
+  registerFetchManyRoutes(app);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Broker } from '../broker/context';
 import { BrookError } from '../errors';
 import { transactOnCondition } from './conditional-write';
 import { batchPk, headKey } from './keys';
 import { toHead } from './heads';
+import { checkSequence, producerStatePut, toProducerState, type ProducerBatch, type ProducerState } from './producer-state';
 import type { BatchIndexEntry, PartitionHead } from './types';
 
 /** What a produce request wrote for one partition; offsets are assigned by the commit. */
@@ -11,71 +13,85 @@ export type PendingBatch = Omit<BatchIndexEntry, 'baseOffset' | 'lastOffset'>;
 
 export interface CommitResult {
   baseOffset: number;
-  lastOffset: number;
   conflicts: number;
+  /** The batch had been written before (an idempotent retry); baseOffset is the original one. */
+  duplicate: boolean;
+}
+
+interface CommitState {
+  head: PartitionHead;
+  producer?: ProducerState;
+  duplicateOf?: number;
 }
 
 /**
  * Commit one partition's batch: advance the head by the batch's record count and put the index
- * item, in one transaction, on condition that the head is still where we read it. On a conflict
- * the winner's head comes back in the cancellation reason (ALL_OLD) and the commit is rebuilt at
- * the new offset; the S3 bytes carry no offsets, so nothing is rewritten.
+ * item — and, for an idempotent producer, its sequence state — in one transaction, on condition
+ * that each is still as read. On a conflict the winner's items come back in the cancellation
+ * reasons (ALL_OLD) and the commit is rebuilt at the new offset; the S3 bytes carry no offsets,
+ * so nothing is rewritten. A conflict on the producer state that shows the batch was already
+ * written ends the commit as a duplicate.
  */
 export async function commitBatch(
   broker: Broker,
   topicName: string,
   head: PartitionHead,
   pending: PendingBatch,
+  idempotent?: { batch: ProducerBatch; state: ProducerState | undefined },
 ): Promise<CommitResult> {
   const { metadataTable, batchesTable } = broker.config;
   const where = `${topicName}-${head.partition}`;
-  const { state, conflicts } = await transactOnCondition(broker.clients.ddb, head, {
+  const { state, conflicts } = await transactOnCondition<CommitState>(broker.clients.ddb, { head, producer: idempotent?.state }, {
     what: `commit to ${where}`,
-    build(h) {
+    build({ head: h, producer }) {
       const baseOffset = h.nextOffset;
       const lastOffset = baseOffset + pending.recordCount - 1;
       const token = createHash('sha256')
-        .update(`${pending.objectKey}|${h.topicId}|${h.partition}|${baseOffset}|${h.leaderEpoch}`)
+        .update(`${pending.objectKey}|${h.topicId}|${h.partition}|${baseOffset}|${h.leaderEpoch}|${producer?.producerEpoch}|${producer?.lastSequence}`)
         .digest('hex')
         .slice(0, 36);
-      return {
-        token,
-        input: {
-          TransactItems: [
-            {
-              Update: {
-                TableName: metadataTable,
-                Key: headKey(h.topicId, h.partition),
-                UpdateExpression: 'SET nextOffset = :next, lastAppendTime = :now',
-                ConditionExpression: 'nextOffset = :expected AND leaderEpoch = :epoch',
-                ExpressionAttributeValues: {
-                  ':next': lastOffset + 1,
-                  ':expected': baseOffset,
-                  ':epoch': h.leaderEpoch,
-                  ':now': pending.appendTime,
-                },
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
+      const input: Omit<TransactWriteCommandInput, 'ClientRequestToken'> = {
+        TransactItems: [
+          {
+            Update: {
+              TableName: metadataTable,
+              Key: headKey(h.topicId, h.partition),
+              UpdateExpression: 'SET nextOffset = :next, lastAppendTime = :now',
+              ConditionExpression: 'nextOffset = :expected AND leaderEpoch = :epoch',
+              ExpressionAttributeValues: { ':next': lastOffset + 1, ':expected': baseOffset, ':epoch': h.leaderEpoch, ':now': pending.appendTime },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
-            {
-              Put: {
-                TableName: batchesTable,
-                Item: { pk: batchPk(h.topicId, h.partition), lastOffset, baseOffset, ...pending },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
+          },
+          {
+            Put: {
+              TableName: batchesTable,
+              Item: { pk: batchPk(h.topicId, h.partition), lastOffset, baseOffset, ...pending },
+              ConditionExpression: 'attribute_not_exists(pk)',
             },
-          ],
-        },
+          },
+          ...(idempotent ? [producerStatePut(metadataTable, h.topicId, h.partition, producer, idempotent.batch, baseOffset, pending.appendTime)] : []),
+        ],
       };
+      return { token, input };
     },
-    onConflict(reasons) {
-      if (reasons[0]?.code !== 'ConditionalCheckFailed') {
+    onConflict(reasons, current) {
+      const [headReason, indexReason, producerReason] = reasons;
+      const next: CommitState = { ...current };
+      if (headReason?.code === 'ConditionalCheckFailed') {
+        if (!headReason.item) throw new BrookError('UNKNOWN_TOPIC_OR_PARTITION', `Partition ${where} no longer exists.`);
+        next.head = toHead(headReason.item);
+      } else if (indexReason?.code === 'ConditionalCheckFailed') {
         throw new BrookError('KAFKA_STORAGE_ERROR', `Index of ${where} already holds a batch ending at the offset being committed.`);
       }
-      const current = reasons[0].item;
-      if (!current) throw new BrookError('UNKNOWN_TOPIC_OR_PARTITION', `Partition ${where} no longer exists.`);
-      return toHead(current);
+      if (idempotent && producerReason?.code === 'ConditionalCheckFailed') {
+        next.producer = producerReason.item ? toProducerState(producerReason.item) : undefined;
+        const check = checkSequence(next.producer, idempotent.batch); // throws on a sequence error
+        if (check.kind === 'duplicate') next.duplicateOf = check.baseOffset;
+      }
+      return next;
     },
+    isDone: (s) => s.duplicateOf !== undefined,
   });
-  return { baseOffset: state.nextOffset, lastOffset: state.nextOffset + pending.recordCount - 1, conflicts };
+  if (state.duplicateOf !== undefined) return { baseOffset: state.duplicateOf, conflicts, duplicate: true };
+  return { baseOffset: state.head.nextOffset, conflicts, duplicate: false };
 }

@@ -19,6 +19,8 @@ export interface ConditionalTransaction<S, R> {
   build(state: S): { input: Omit<TransactWriteCommandInput, 'ClientRequestToken'>; token: string };
   /** A condition failed: return the state that won (from the ALL_OLD items) or throw a domain error. */
   onConflict(reasons: CancellationReason[], state: S): S | Promise<S>;
+  /** After a conflict: is there nothing left to write (e.g. the batch turned out to be a duplicate)? */
+  isDone?(state: S): boolean;
 }
 
 export interface RetryPolicy {
@@ -99,6 +101,7 @@ export async function transactOnCondition<S>(
             throw new BrookError('REQUEST_TIMED_OUT', `${spec.what}: gave up after ${conflicts} conflicting writes; retry`);
           }
           state = await spec.onConflict(outcome.reasons, state);
+          if (spec.isDone?.(state)) return { state, conflicts };
           await sleep(backoff(policy, conflicts));
           break;
         }

@@ -34,12 +34,13 @@ export async function call(app: TestBroker['app'], method: string, path: string,
     if (!(body instanceof Uint8Array)) (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
   }
   const res = await app.request(`http://brook.test${path}`, init);
-  const text = await res.text();
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const text = bytes.toString('utf8');
   let json: any;
   try {
     json = JSON.parse(text);
   } catch {
     json = undefined;
   }
-  return { status: res.status, json, text, headers: res.headers };
+  return { status: res.status, json, text, bytes, headers: res.headers };
 }

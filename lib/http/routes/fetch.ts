@@ -8,13 +8,14 @@ import { intQuery, PartitionParams } from '../schemas';
 import { brookRoute } from './route';
 
 export const RECORD_BATCHES_CONTENT_TYPE = 'application/vnd.kafka.record-batches';
+/** Lambda answers at most 6 MB, and binary answers travel base64-encoded through API Gateway. */
+export const MAX_FETCH_BYTES = 4 * 1024 * 1024;
 /** A fetch may wait at most this long: API Gateway stops a request at 30 s. */
 export const MAX_WAIT_LIMIT_MS = 20_000;
 
 const FetchQuery = z.object({
   offset: intQuery(),
-  // Lambda answers at most 6 MB, and binary answers travel base64-encoded through API Gateway.
-  max_bytes: intQuery(4 * 1024 * 1024).optional(),
+  max_bytes: intQuery(MAX_FETCH_BYTES).optional(),
   max_wait_ms: intQuery(MAX_WAIT_LIMIT_MS).optional(),
   key_format: z.enum(['BINARY', 'STRING', 'JSON']).optional(),
   value_format: z.enum(['BINARY', 'STRING', 'JSON']).optional(),

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { BrookApp } from '../app';
+import { initProducerId } from '../../broker/init-producer-id';
 import { produce } from '../../broker/produce';
 import { decodeFrames } from '../batch-frames';
 import { errorResponse } from '../error-mapping';
@@ -21,6 +22,19 @@ export function registerBinaryProduceRoutes(app: BrookApp): void {
       request: { params: ClusterParams, body: { content: { [BATCHES_CONTENT_TYPE]: { schema: z.string().openapi({ format: 'binary' }) } }, required: true } },
     }),
   );
+  app.openapi(
+    brookRoute('produce', {
+      method: 'post',
+      path: '/v3/clusters/{cluster_id}/producers',
+      summary: "Kafka's InitProducerId: a producer id and epoch for an idempotent producer",
+      request: { params: ClusterParams },
+    }),
+    async (c) => {
+      const { producerId, producerEpoch } = await initProducerId(c.var.broker);
+      return c.json({ kind: 'BrookProducer', producer_id: producerId, producer_epoch: producerEpoch }, 200);
+    },
+  );
+
   app.post('/v3/clusters/:cluster_id/batches', async (c) => {
     const frames = decodeFrames(Buffer.from(await c.req.arrayBuffer()));
     const results = await produce(
@@ -35,6 +49,7 @@ export function registerBinaryProduceRoutes(app: BrookApp): void {
       base_offset: r.baseOffset,
       record_count: r.recordCount,
       log_append_time: r.logAppendTime,
+      ...(r.duplicate ? { duplicate: true } : {}),
     }));
     return c.json({ kind: 'BrookProduceResponse', data }, 200);
   });
