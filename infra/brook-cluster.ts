@@ -60,7 +60,8 @@ export class BrookCluster extends Construct {
       lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
       removalPolicy,
     });
-    this.metadataTable = this.table('Metadata', METADATA_TABLE_KEYS, removalPolicy);
+    // Idempotent-producer state expires a week after its last write (lib/metadata/producer-state.ts).
+    this.metadataTable = this.table('Metadata', METADATA_TABLE_KEYS, removalPolicy, 'expiresAt');
     this.batchesTable = this.table('Batches', BATCHES_TABLE_KEYS, removalPolicy);
 
     const environment = {
@@ -93,12 +94,13 @@ export class BrookCluster extends Construct {
     }
   }
 
-  private table(id: string, keys: Keys, removalPolicy: RemovalPolicy): dynamodb.Table {
+  private table(id: string, keys: Keys, removalPolicy: RemovalPolicy, timeToLiveAttribute?: string): dynamodb.Table {
     return new dynamodb.Table(this, id, {
       partitionKey: { name: keys.partitionKey.name, type: ATTRIBUTE_TYPES[keys.partitionKey.type] },
       sortKey: { name: keys.sortKey.name, type: ATTRIBUTE_TYPES[keys.sortKey.type] },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute,
       removalPolicy,
     });
   }
