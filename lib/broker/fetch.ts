@@ -2,7 +2,8 @@ import type { Broker } from './context';
 import { BrookError } from '../errors';
 import { findBatches } from '../metadata/batches';
 import { getHead } from '../metadata/heads';
-import type { PartitionHead } from '../metadata/types';
+import type { BatchIndexEntry, PartitionHead } from '../metadata/types';
+import { SegmentMissingError } from '../storage/segment-store';
 import { waitForHeads } from './long-poll';
 import { readBatches } from './read-batches';
 
@@ -49,18 +50,37 @@ export function checkRange(req: FetchRequest, head: PartitionHead): void {
   }
 }
 
-/** Read from the offset up to maxBytes (at least one entry, so a consumer makes progress). */
+/**
+ * Read from the offset up to maxBytes (at least one entry, so a consumer makes progress).
+ * Maintenance may run meanwhile: if the index no longer holds the offset, or an object vanished
+ * under us, the head is read again — an offset now below the log start is OFFSET_OUT_OF_RANGE,
+ * anything else is read once more from the fresh index (a merge moved the bytes).
+ */
 export async function readPartition(broker: Broker, req: FetchRequest, head: PartitionHead): Promise<FetchResult> {
-  const result = { topic: req.topic, partition: req.partition, highWatermark: head.nextOffset, logStartOffset: head.logStartOffset };
-  if (req.offset >= head.nextOffset) return { ...result, batches: [] };
-  const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES;
-  const entries = await findBatches(broker, head.topicId, req.partition, req.offset, { limit: INDEX_PAGE, endOffset: head.nextOffset });
-  const picked: typeof entries = [];
+  for (let attempt = 0; ; attempt++) {
+    const result = { topic: req.topic, partition: req.partition, highWatermark: head.nextOffset, logStartOffset: head.logStartOffset };
+    if (req.offset >= head.nextOffset) return { ...result, batches: [] };
+    const entries = pick(await findBatches(broker, head.topicId, req.partition, req.offset, { limit: INDEX_PAGE, endOffset: head.nextOffset }), req.maxBytes ?? DEFAULT_MAX_BYTES);
+    // An entry starting past the offset is a gap left by compaction, or entries removed by
+    // retention since the head was read: the fresh head tells which.
+    if (entries.length === 0 || entries[0]!.baseOffset > req.offset) checkRange(req, await getHead(broker, req.topic, head.topicId, req.partition));
+    try {
+      return { ...result, batches: await readBatches(broker, entries, head.leaderEpoch) };
+    } catch (err) {
+      if (!(err instanceof SegmentMissingError) || attempt > 0) throw err;
+      head = await getHead(broker, req.topic, head.topicId, req.partition);
+      checkRange(req, head);
+    }
+  }
+}
+
+function pick(entries: BatchIndexEntry[], maxBytes: number): BatchIndexEntry[] {
+  const picked: BatchIndexEntry[] = [];
   let bytes = 0;
   for (const e of entries) {
     if (picked.length > 0 && bytes + e.byteLength > maxBytes) break;
     picked.push(e);
     bytes += e.byteLength;
   }
-  return { ...result, batches: await readBatches(broker, picked, head.leaderEpoch) };
+  return picked;
 }

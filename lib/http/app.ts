@@ -6,6 +6,8 @@ import { BrookError } from '../errors';
 import { errorResponse } from './error-mapping';
 import { Resources } from './resources';
 import { registerAdminRoutes } from './routes/admin';
+import { registerTopicConfigRoutes } from './routes/topic-configs';
+import { registerMaintenanceRoutes } from './routes/maintenance';
 import { registerProduceRoutes } from './routes/produce';
 import { registerBinaryProduceRoutes } from './routes/produce-binary';
 import { registerFetchRoutes } from './routes/fetch';
@@ -57,6 +59,8 @@ export function createApp(broker: Broker): BrookApp {
   app.use('/v3/clusters/:cluster_id/*', checkCluster);
 
   registerAdminRoutes(app);
+  registerTopicConfigRoutes(app);
+  registerMaintenanceRoutes(app);
   registerProduceRoutes(app);
   registerBinaryProduceRoutes(app);
   registerFetchRoutes(app);

@@ -3,7 +3,9 @@
  * LocalStack when AWS_ENDPOINT_URL is set) and the HTTP API on http://localhost:8082.
  */
 import { resolve } from 'node:path';
+import { createBroker } from '../broker/context';
 import { JavaMissingError } from './emulators';
+import { scheduleMaintenance } from './maintenance-timer';
 import { startServer } from './server';
 import { startLocalStack, type LocalStack } from './stack';
 
@@ -27,7 +29,9 @@ process.on('SIGTERM', () => void shutdown(0));
 
 try {
   stack = await startLocalStack({ dataDir });
-  const server = await startServer(stack.config, port, host === 'localhost' ? '127.0.0.1' : host);
+  const broker = createBroker(stack.config);
+  const server = await startServer(stack.config, port, host === 'localhost' ? '127.0.0.1' : host, broker);
+  scheduleMaintenance(broker, Number(process.env.BROOK_MAINTENANCE_INTERVAL_MS ?? 60_000));
   const url = `http://localhost:${server.port}`;
   console.log(`Brook is serving the REST API on ${url}`);
   console.log(`  cluster id: ${stack.config.clusterId}`);

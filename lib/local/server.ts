@@ -1,6 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { createBroker } from '../broker/context';
+import { createBroker, type Broker } from '../broker/context';
 import type { BrookConfig } from '../config';
 import { createApp } from '../http/app';
 
@@ -11,8 +11,8 @@ export interface RunningServer {
 }
 
 /** Serve the HTTP app on Node, the same app the Lambda functions run. */
-export function startServer(config: BrookConfig, port: number, hostname = '127.0.0.1'): Promise<RunningServer> {
-  const app = createApp(createBroker(config));
+export function startServer(config: BrookConfig, port: number, hostname = '127.0.0.1', broker: Broker = createBroker(config)): Promise<RunningServer> {
+  const app = createApp(broker);
   return new Promise((resolve, reject) => {
     let server: ServerType;
     try {

@@ -52,3 +52,21 @@ export async function findBatchByTimestamp(
   } while (start);
   return undefined;
 }
+
+/** Every index entry of a partition from `fromOffset` on, oldest first, page by page. */
+export async function* listEntries(broker: Broker, topicId: string, partition: number, fromOffset = 0): AsyncGenerator<BatchIndexEntry[]> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await broker.clients.ddb.send(
+      new QueryCommand({
+        TableName: broker.config.batchesTable,
+        KeyConditionExpression: 'pk = :pk AND lastOffset >= :offset',
+        ExpressionAttributeValues: { ':pk': batchPk(topicId, partition), ':offset': fromOffset },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    if (out.Items?.length) yield out.Items as BatchIndexEntry[];
+    start = out.LastEvaluatedKey;
+  } while (start);
+}

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Broker } from '../broker/context';
 import { BrookError } from '../errors';
-import { transactOnCondition } from './conditional-write';
+import { requestToken, transactOnCondition } from './conditional-write';
 import { batchPk, headKey } from './keys';
 import { toHead } from './heads';
 import { checkSequence, producerStatePut, toProducerState, type ProducerBatch, type ProducerState } from './producer-state';
@@ -46,10 +45,7 @@ export async function commitBatch(
     build({ head: h, producer }) {
       const baseOffset = h.nextOffset;
       const lastOffset = baseOffset + pending.recordCount - 1;
-      const token = createHash('sha256')
-        .update(`${pending.objectKey}|${h.topicId}|${h.partition}|${baseOffset}|${h.leaderEpoch}|${producer?.producerEpoch}|${producer?.lastSequence}`)
-        .digest('hex')
-        .slice(0, 36);
+      const token = requestToken(pending.objectKey, h.topicId, h.partition, baseOffset, h.leaderEpoch, producer?.producerEpoch, producer?.lastSequence);
       const input: Omit<TransactWriteCommandInput, 'ClientRequestToken'> = {
         TransactItems: [
           {

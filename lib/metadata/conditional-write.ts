@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BrookError } from '../errors';
@@ -67,6 +68,9 @@ export function classify(err: unknown): Outcome {
   if (e?.name && DEFINITIVE_FAILURE.has(e.name)) return { kind: 'fatal' };
   return { kind: 'unknown' };
 }
+
+/** A ClientRequestToken (≤ 36 chars) derived from everything that makes one attempt unique. */
+export const requestToken = (...parts: unknown[]) => createHash('sha256').update(parts.map(String).join('|')).digest('hex').slice(0, 36);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const backoff = (p: RetryPolicy, attempt: number) =>

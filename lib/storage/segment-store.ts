@@ -21,6 +21,13 @@ export async function putSegment(broker: Broker, key: string, body: Buffer): Pro
   }
 }
 
+/** The object is gone: retention or a merge replaced it after the index was read. Re-read and retry. */
+export class SegmentMissingError extends BrookError {
+  constructor(key: string) {
+    super('KAFKA_STORAGE_ERROR', `Segment ${key} was removed while it was being read; retry the fetch.`);
+  }
+}
+
 /**
  * Read byte ranges of one object with as few ranged GETs as possible: adjacent or nearby ranges
  * are merged into one GET and cut apart afterwards. Returns the bytes in the order asked.
@@ -37,6 +44,7 @@ export async function readRanges(broker: Broker, key: string, ranges: ByteRange[
         if (body.length !== span.length) throw new Error(`short read: ${body.length} of ${span.length} bytes`);
         return { span, body };
       } catch (err) {
+        if ((err as Error).name === 'NoSuchKey') throw new SegmentMissingError(key);
         throw new BrookError('KAFKA_STORAGE_ERROR', `Reading ${key} from S3 failed (${(err as Error).message}); retry the fetch.`, { cause: err });
       }
     }),

@@ -44,3 +44,20 @@ export async function call(app: TestBroker['app'], method: string, path: string,
   }
   return { status: res.status, json, text, bytes, headers: res.headers };
 }
+
+/**
+ * A broker on tables and a bucket of its own, for tests that sweep everything (maintenance,
+ * garbage collection) and must neither see nor touch other test files' data.
+ */
+export async function isolatedBroker(): Promise<TestBroker> {
+  const { provision } = await import('../../lib/local/provision');
+  const suffix = randomUUID().slice(0, 8);
+  const base = inject('brookConfig');
+  const config = { ...base, metadataTable: `meta-${suffix}`, batchesTable: `batches-${suffix}`, bucket: `segments-${suffix}` };
+  const clients = createClients(config);
+  await provision(config, clients);
+  const faults = new FaultInjector().attach(clients);
+  const counter = new RequestCounter().attach(clients);
+  const broker = createBroker(config, clients);
+  return { broker, counter, faults, app: createApp(broker) };
+}

@@ -2,7 +2,6 @@ import type { BrookApp } from '../app';
 import { createTopic } from '../../broker/create-topic';
 import { createPartitions } from '../../broker/create-partitions';
 import { deleteTopic } from '../../broker/delete-topic';
-import { TOPIC_CONFIGS } from '../../metadata/topic-configs';
 import { getTopic, listTopics } from '../../metadata/topics';
 import { ClusterParams, CreateTopicSchema, PartitionParams, TopicParams, UpdateTopicSchema } from '../schemas';
 import { brookRoute, jsonBody, okJson } from './route';
@@ -78,22 +77,5 @@ export function registerAdminRoutes(app: BrookApp): void {
     const { topic_name, partition_id } = c.req.valid('param');
     await c.var.broker.topics.forPartition(topic_name, partition_id);
     return c.json(c.var.resources.partition(topic_name, partition_id), 200);
-  });
-
-  app.openapi(brookRoute('admin', { method: 'get', path: `${topicPath}/configs`, request: { params: TopicParams } }), async (c) => {
-    const topic = await getTopic(c.var.broker, c.req.valid('param').topic_name);
-    const data = Object.entries(TOPIC_CONFIGS).map(([name, def]) => {
-      const set = topic.configs[name];
-      return {
-        ...c.var.resources.topicConfigIdentity(topic.topicName, name),
-        value: set ?? def.default,
-        is_default: set === undefined,
-        is_read_only: false,
-        is_sensitive: false,
-        source: set === undefined ? 'DEFAULT_CONFIG' : 'DYNAMIC_TOPIC_CONFIG',
-        synonyms: [],
-      };
-    });
-    return c.json(c.var.resources.list('KafkaTopicConfigList', `/topics/${topic.topicName}/configs`, data), 200);
   });
 }

@@ -1,0 +1,71 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Broker } from '../broker/context';
+import { BrookError } from '../errors';
+import { batchWrite } from '../metadata/batch-write';
+import { requestToken, transactOnCondition } from '../metadata/conditional-write';
+import { toHead } from '../metadata/heads';
+import { batchPk, headKey } from '../metadata/keys';
+import type { PartitionHead } from '../metadata/types';
+
+/**
+ * Move a partition's log start offset forward (retention, DeleteRecords), then delete the index
+ * entries that lie wholly below it. The head moves first, so a fetch that still finds an entry
+ * below the new start re-reads the head and answers OFFSET_OUT_OF_RANGE; the entries' S3 objects
+ * are left to garbage collection, which deletes them once nothing references them.
+ */
+export async function advanceLogStart(broker: Broker, topicName: string, head: PartitionHead, newStart: number): Promise<{ logStartOffset: number; entriesDeleted: number }> {
+  const where = `${topicName}-${head.partition}`;
+  const { state } = await transactOnCondition(broker.clients.ddb, head, {
+    what: `advance the log start of ${where}`,
+    build: (h) => ({
+      token: requestToken('log-start', h.topicId, h.partition, h.logStartOffset, newStart),
+      input: {
+        TransactItems: [
+          {
+            Update: {
+              TableName: broker.config.metadataTable,
+              Key: headKey(h.topicId, h.partition),
+              UpdateExpression: 'SET logStartOffset = :n',
+              ConditionExpression: 'logStartOffset = :current AND nextOffset >= :n',
+              ExpressionAttributeValues: { ':n': newStart, ':current': h.logStartOffset },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+        ],
+      },
+    }),
+    onConflict: ([reason]) => {
+      if (!reason?.item) throw new BrookError('UNKNOWN_TOPIC_OR_PARTITION', `Partition ${where} no longer exists.`);
+      const current = toHead(reason.item);
+      if (current.nextOffset < newStart) {
+        throw new BrookError('OFFSET_OUT_OF_RANGE', `Cannot delete records up to ${newStart} in ${where}: its high watermark is ${current.nextOffset}.`);
+      }
+      return current;
+    },
+    isDone: (h) => h.logStartOffset >= newStart,
+  });
+  const logStartOffset = Math.max(state.logStartOffset, newStart);
+  return { logStartOffset, entriesDeleted: await deleteEntriesBelow(broker, head.topicId, head.partition, logStartOffset) };
+}
+
+async function deleteEntriesBelow(broker: Broker, topicId: string, partition: number, offset: number): Promise<number> {
+  const pk = batchPk(topicId, partition);
+  let deleted = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await broker.clients.ddb.send(
+      new QueryCommand({
+        TableName: broker.config.batchesTable,
+        KeyConditionExpression: 'pk = :pk AND lastOffset < :offset',
+        ExpressionAttributeValues: { ':pk': pk, ':offset': offset },
+        ProjectionExpression: 'pk, lastOffset',
+        ExclusiveStartKey: start,
+      }),
+    );
+    const keys = (out.Items ?? []).map((k) => ({ DeleteRequest: { Key: { pk, lastOffset: k.lastOffset } } }));
+    await batchWrite(broker.clients.ddb, broker.config.batchesTable, keys);
+    deleted += keys.length;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return deleted;
+}
