@@ -6,6 +6,7 @@ import { listTopics } from '../metadata/topics';
 import type { BatchIndexEntry } from '../metadata/types';
 import { advanceLogStart } from './advance-log-start';
 import { collectGarbage, type GarbageReport } from './collect-garbage';
+import { mergeSmallObjects, type MergeOptions } from './merge-small-objects';
 import { retentionStart } from './retention';
 
 export interface MaintenanceOptions {
@@ -13,39 +14,52 @@ export interface MaintenanceOptions {
   now?: number;
   /** How old an unreferenced object must be before it is deleted (DEFAULT_ORPHAN_GRACE_MS). */
   graceMs?: number;
+  /** Small-object compaction settings (MERGE_DEFAULTS), or false to skip it. */
+  merge?: MergeOptions | false;
 }
 
 export interface MaintenanceReport extends GarbageReport {
   partitionsChecked: number;
   partitionsTrimmed: number;
   entriesDeleted: number;
+  entriesMerged: number;
+  mergedEntriesWritten: number;
 }
 
 /**
  * One maintenance pass, as the scheduled Lambda, the local server's timer and
- * `brook maintenance run` start it: retention for every topic whose cleanup.policy includes
- * delete, then garbage collection of unreferenced objects. Safe to run concurrently with
+ * `brook maintenance run` start it: per partition, retention (when cleanup.policy includes
+ * delete) and small-object compaction; then garbage collection of unreferenced objects. Safe to run concurrently with
  * produce and fetch, and with itself (every head change is conditional).
  */
 export async function runMaintenance(broker: Broker, options: MaintenanceOptions = {}): Promise<MaintenanceReport> {
   const now = options.now ?? Date.now();
-  const report: MaintenanceReport = { partitionsChecked: 0, partitionsTrimmed: 0, entriesDeleted: 0, objectsListed: 0, objectsDeleted: 0, entriesOfDeletedTopics: 0 };
+  const report: MaintenanceReport = { partitionsChecked: 0, partitionsTrimmed: 0, entriesDeleted: 0, entriesMerged: 0, mergedEntriesWritten: 0, objectsListed: 0, objectsDeleted: 0, entriesOfDeletedTopics: 0 };
   for (const topic of await listTopics(broker)) {
-    if (!topicConfig(topic.configs, 'cleanup.policy').includes('delete')) continue;
+    const deletes = topicConfig(topic.configs, 'cleanup.policy').includes('delete');
     const policy = {
       retentionMs: Number(topicConfig(topic.configs, 'retention.ms')),
       retentionBytes: Number(topicConfig(topic.configs, 'retention.bytes')),
     };
     const heads = await getHeads(broker, topic.topicId, Array.from({ length: topic.partitionsCount }, (_, p) => p));
-    for (const head of heads) {
+    for (let head of heads) {
       report.partitionsChecked++;
-      const entries: BatchIndexEntry[] = [];
-      for await (const page of listEntries(broker, topic.topicId, head.partition, head.logStartOffset)) entries.push(...page);
-      const start = retentionStart(entries, head, policy, now);
-      if (start <= head.logStartOffset) continue;
-      const { entriesDeleted } = await advanceLogStart(broker, topic.topicName, head, start);
-      report.partitionsTrimmed++;
-      report.entriesDeleted += entriesDeleted;
+      if (deletes) {
+        const entries: BatchIndexEntry[] = [];
+        for await (const page of listEntries(broker, topic.topicId, head.partition, head.logStartOffset)) entries.push(...page);
+        const start = retentionStart(entries, head, policy, now);
+        if (start > head.logStartOffset) {
+          const { entriesDeleted, logStartOffset } = await advanceLogStart(broker, topic.topicName, head, start);
+          head = { ...head, logStartOffset };
+          report.partitionsTrimmed++;
+          report.entriesDeleted += entriesDeleted;
+        }
+      }
+      if (options.merge !== false) {
+        const { merged, entriesReplaced } = await mergeSmallObjects(broker, topic.topicName, head, { now, ...options.merge });
+        report.mergedEntriesWritten += merged;
+        report.entriesMerged += entriesReplaced;
+      }
     }
   }
   Object.assign(report, await collectGarbage(broker, { now, graceMs: options.graceMs }));

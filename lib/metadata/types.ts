@@ -32,4 +32,6 @@ export interface BatchIndexEntry {
   producerId?: number;
   producerEpoch?: number;
   baseSequence?: number;
+  /** The stored batches carry their real base offsets (compacted logs have gaps); nothing to patch. */
+  absoluteOffsets?: boolean;
 }
