@@ -31,7 +31,7 @@ export async function fetchMany(broker: Broker, requests: FetchRequest[], option
     try {
       checkRange(req, head);
       if (budget <= 0) {
-        results.push({ topic: req.topic, partition: req.partition, highWatermark: head.nextOffset, logStartOffset: head.logStartOffset, batches: [] });
+        results.push({ topic: req.topic, partition: req.partition, highWatermark: head.nextOffset, logStartOffset: head.logStartOffset, batches: [], nextOffset: req.offset });
         continue;
       }
       const read = await readPartition(broker, { ...req, maxBytes: Math.min(req.maxBytes ?? budget, budget) }, head);

@@ -6,6 +6,7 @@ import type { BatchIndexEntry, PartitionHead } from '../metadata/types';
 import { SegmentMissingError } from '../storage/segment-store';
 import { waitForHeads } from './long-poll';
 import { readBatches } from './read-batches';
+import { readBatchHeader } from '../log/record-batch';
 
 export interface FetchRequest {
   topic: string;
@@ -24,6 +25,11 @@ export interface FetchResult {
   logStartOffset: number;
   /** Whole batches with their offsets patched in; the first may start before the fetch offset. */
   batches: Buffer[];
+  /**
+   * Where the next fetch starts: past the last batch returned (a compacted batch may end after its
+   * last record), or the high watermark when compaction left nothing between offset and log end.
+   */
+  nextOffset: number;
 }
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
@@ -59,13 +65,15 @@ export function checkRange(req: FetchRequest, head: PartitionHead): void {
 export async function readPartition(broker: Broker, req: FetchRequest, head: PartitionHead): Promise<FetchResult> {
   for (let attempt = 0; ; attempt++) {
     const result = { topic: req.topic, partition: req.partition, highWatermark: head.nextOffset, logStartOffset: head.logStartOffset };
-    if (req.offset >= head.nextOffset) return { ...result, batches: [] };
+    if (req.offset >= head.nextOffset) return { ...result, batches: [], nextOffset: req.offset };
     const entries = pick(await findBatches(broker, head.topicId, req.partition, req.offset, { limit: INDEX_PAGE, endOffset: head.nextOffset }), req.maxBytes ?? DEFAULT_MAX_BYTES);
     // An entry starting past the offset is a gap left by compaction, or entries removed by
     // retention since the head was read: the fresh head tells which.
     if (entries.length === 0 || entries[0]!.baseOffset > req.offset) checkRange(req, await getHead(broker, req.topic, head.topicId, req.partition));
     try {
-      return { ...result, batches: await readBatches(broker, entries, head.leaderEpoch) };
+      const batches = await readBatches(broker, entries, head.leaderEpoch);
+      const last = batches.length > 0 ? readBatchHeader(batches[batches.length - 1]!) : undefined;
+      return { ...result, batches, nextOffset: last ? last.baseOffset + last.lastOffsetDelta + 1 : head.nextOffset };
     } catch (err) {
       if (!(err instanceof SegmentMissingError) || attempt > 0) throw err;
       head = await getHead(broker, req.topic, head.topicId, req.partition);

@@ -51,6 +51,9 @@ export async function produce(broker: Broker, parts: ProducePartition[]): Promis
     const topic = await broker.topics.forPartition(part.topic, part.partition);
     const maxBytes = Number(topicConfig(topic.configs, 'max.message.bytes'));
     const appendTime = topicConfig(topic.configs, 'message.timestamp.type') === 'LogAppendTime' ? now : undefined;
+    if (part.records?.some((r) => r.key === null) && topicConfig(topic.configs, 'cleanup.policy').includes('compact')) {
+      throw new BrookError('INVALID_RECORD', `Topic '${part.topic}' is compacted (cleanup.policy=compact): every record needs a key.`);
+    }
     const batches = part.batches ? validateBatches(part.batches, maxBytes) : encodeRecords(part.records!, maxBytes, appendTime);
     prepared.push({ ...batches, topic: part.topic, partition: part.partition, topicId: topic.topicId, logAppendTime: appendTime ?? -1 });
   }

@@ -21,7 +21,9 @@ export async function readBatches(broker: Broker, entries: BatchIndexEntry[], le
     let next = e.baseOffset;
     const data = bytes.get(e)!;
     return splitBatches(data).map(({ start, header }) => {
-      const batch = withBaseOffset(data.subarray(start, start + header.sizeInBytes), next, leaderEpoch);
+      // Compacted entries carry their real offsets (with gaps); others were stored at offset 0.
+      const base = e.absoluteOffsets ? header.baseOffset : next;
+      const batch = withBaseOffset(data.subarray(start, start + header.sizeInBytes), base, leaderEpoch);
       next += header.lastOffsetDelta + 1;
       return batch;
     });

@@ -27,12 +27,32 @@ const HTTP: Partial<Record<KafkaErrorName, [ContentfulStatusCode, number]>> = {
   DUPLICATE_SEQUENCE_NUMBER: [400, 40002],
   UNKNOWN_CLUSTER: [404, 404],
   NOT_FOUND: [404, 404],
+  INVALID_RECORD: [400, 40002],
   THROTTLING_QUOTA_EXCEEDED: [429, 42901],
   KAFKA_STORAGE_ERROR: [503, 50302],
   REQUEST_TIMED_OUT: [503, 50302],
   NETWORK_EXCEPTION: [503, 50302],
   COORDINATOR_NOT_AVAILABLE: [503, 50302],
   FENCED_LEADER_EPOCH: [503, 50302],
+  // Consumer groups (docs/GROUPS.md): a malformed group request is 400; a request that the
+  // group's current state refuses (fenced, unknown member, group not empty) is 409, and the
+  // client recovers as Kafka's does (rejoin, refresh its epoch, wait for members to leave).
+  INVALID_GROUP_ID: [400, 40002],
+  INVALID_SESSION_TIMEOUT: [400, 40002],
+  INVALID_COMMIT_OFFSET_SIZE: [400, 40002],
+  OFFSET_METADATA_TOO_LARGE: [400, 40002],
+  UNSUPPORTED_ASSIGNOR: [400, 40002],
+  INVALID_REGULAR_EXPRESSION: [400, 40002],
+  GROUP_ID_NOT_FOUND: [404, 404],
+  ILLEGAL_GENERATION: [409, 40901],
+  UNKNOWN_MEMBER_ID: [409, 40901],
+  REBALANCE_IN_PROGRESS: [409, 40901],
+  NON_EMPTY_GROUP: [409, 40901],
+  GROUP_MAX_SIZE_REACHED: [409, 40901],
+  FENCED_INSTANCE_ID: [409, 40901],
+  UNRELEASED_INSTANCE_ID: [409, 40901],
+  FENCED_MEMBER_EPOCH: [409, 40901],
+  STALE_MEMBER_EPOCH: [409, 40901],
 };
 
 export interface ErrorBody {

@@ -15,6 +15,8 @@ export interface FetchPartitionMeta {
   message?: string;
   high_watermark: number;
   log_start_offset: number;
+  /** Where the next fetch of this partition starts (past compaction gaps); absent on errors. */
+  next_offset?: number;
   bytes: number;
 }
 

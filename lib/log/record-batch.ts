@@ -35,6 +35,12 @@ export interface EncodeOptions {
   isControlBatch?: boolean;
   /** LogAppendTime: readers use maxTimestamp for every record. */
   timestampType?: 'CreateTime' | 'LogAppendTime';
+  /**
+   * Each record's offset delta (default 0..n-1). A compacted batch keeps its records' original
+   * offsets, with gaps, and its original span (lastOffsetDelta), as Kafka's log cleaner does.
+   */
+  offsetDeltas?: number[];
+  lastOffsetDelta?: number;
 }
 
 /**
@@ -43,6 +49,12 @@ export interface EncodeOptions {
  */
 export function encodeRecordBatch(records: BrookRecord[], opts: EncodeOptions = {}): Buffer {
   if (records.length === 0) throw new RangeError('cannot encode an empty record batch');
+  const deltas = opts.offsetDeltas;
+  if (deltas && (deltas.length !== records.length || deltas.some((d, i) => !Number.isInteger(d) || d < 0 || (i > 0 && d <= deltas[i - 1]!)))) {
+    throw new RangeError('offsetDeltas must be one increasing, non-negative integer per record');
+  }
+  const deltaOf = (i: number) => deltas?.[i] ?? i;
+  const lastOffsetDelta = Math.max(opts.lastOffsetDelta ?? 0, deltaOf(records.length - 1));
   const baseTimestamp = records[0]!.timestamp;
   let maxTimestamp = baseTimestamp;
   const bodySizes: number[] = [];
@@ -50,7 +62,7 @@ export function encodeRecordBatch(records: BrookRecord[], opts: EncodeOptions = 
   records.forEach((rec, i) => {
     if (!Number.isSafeInteger(rec.timestamp)) throw new RangeError(`record ${i}: bad timestamp ${rec.timestamp}`);
     if (rec.timestamp > maxTimestamp) maxTimestamp = rec.timestamp;
-    const body = sizeOfRecordBody(rec, rec.timestamp - baseTimestamp, i);
+    const body = sizeOfRecordBody(rec, rec.timestamp - baseTimestamp, deltaOf(i));
     bodySizes.push(body);
     size += sizeOfVarint(body) + body;
   });
@@ -67,14 +79,14 @@ export function encodeRecordBatch(records: BrookRecord[], opts: EncodeOptions = 
     .int8(MAGIC)
     .uint32(0) // crc, patched below
     .int16(attributes)
-    .int32(records.length - 1) // lastOffsetDelta
+    .int32(lastOffsetDelta)
     .int64(baseTimestamp)
     .int64(maxTimestamp)
     .int64(opts.producerId ?? -1)
     .int16(opts.producerEpoch ?? -1)
     .int32(opts.baseSequence ?? -1)
     .int32(records.length);
-  records.forEach((rec, i) => writeRecord(w, rec, rec.timestamp - baseTimestamp, i, bodySizes[i]!));
+  records.forEach((rec, i) => writeRecord(w, rec, rec.timestamp - baseTimestamp, deltaOf(i), bodySizes[i]!));
 
   const batch = w.finish();
   batch.writeInt32BE(batch.length - LOG_OVERHEAD, LENGTH_OFFSET);

@@ -6,6 +6,7 @@ import { listTopics } from '../metadata/topics';
 import type { BatchIndexEntry } from '../metadata/types';
 import { advanceLogStart } from './advance-log-start';
 import { collectGarbage, type GarbageReport } from './collect-garbage';
+import { compactPartition } from './compact-partition';
 import { mergeSmallObjects, type MergeOptions } from './merge-small-objects';
 import { retentionStart } from './retention';
 
@@ -24,19 +25,22 @@ export interface MaintenanceReport extends GarbageReport {
   entriesDeleted: number;
   entriesMerged: number;
   mergedEntriesWritten: number;
+  recordsCompacted: number;
 }
 
 /**
  * One maintenance pass, as the scheduled Lambda, the local server's timer and
  * `brook maintenance run` start it: per partition, retention (when cleanup.policy includes
- * delete) and small-object compaction; then garbage collection of unreferenced objects. Safe to run concurrently with
+ * delete), log compaction (when it includes compact) and small-object compaction; then garbage collection of unreferenced objects. Safe to run concurrently with
  * produce and fetch, and with itself (every head change is conditional).
  */
 export async function runMaintenance(broker: Broker, options: MaintenanceOptions = {}): Promise<MaintenanceReport> {
   const now = options.now ?? Date.now();
-  const report: MaintenanceReport = { partitionsChecked: 0, partitionsTrimmed: 0, entriesDeleted: 0, entriesMerged: 0, mergedEntriesWritten: 0, objectsListed: 0, objectsDeleted: 0, entriesOfDeletedTopics: 0 };
+  const report: MaintenanceReport = { partitionsChecked: 0, partitionsTrimmed: 0, entriesDeleted: 0, entriesMerged: 0, mergedEntriesWritten: 0, recordsCompacted: 0, objectsListed: 0, objectsDeleted: 0, entriesOfDeletedTopics: 0 };
   for (const topic of await listTopics(broker)) {
-    const deletes = topicConfig(topic.configs, 'cleanup.policy').includes('delete');
+    const policyName = topicConfig(topic.configs, 'cleanup.policy');
+    const deletes = policyName.includes('delete');
+    const compacts = policyName.includes('compact');
     const policy = {
       retentionMs: Number(topicConfig(topic.configs, 'retention.ms')),
       retentionBytes: Number(topicConfig(topic.configs, 'retention.bytes')),
@@ -54,6 +58,10 @@ export async function runMaintenance(broker: Broker, options: MaintenanceOptions
           report.partitionsTrimmed++;
           report.entriesDeleted += entriesDeleted;
         }
+      }
+      if (compacts) {
+        const c = await compactPartition(broker, topic, head, now);
+        report.recordsCompacted += c.recordsRemoved;
       }
       if (options.merge !== false) {
         const { merged, entriesReplaced } = await mergeSmallObjects(broker, topic.topicName, head, { now, ...options.merge });

@@ -6,8 +6,8 @@ const C = '/v3/clusters/brook-local';
 const HOUR = 3_600_000;
 
 async function produceAt(app: Awaited<ReturnType<typeof isolatedBroker>>['app'], topic: string, stamps: number[], size = 10) {
-  for (const ts of stamps) {
-    const res = await call(app, 'POST', `${C}/topics/${topic}/records`, { value: { type: 'STRING', data: 'x'.repeat(size) }, timestamp: ts });
+  for (const [i, ts] of stamps.entries()) {
+    const res = await call(app, 'POST', `${C}/topics/${topic}/records`, { key: { type: 'STRING', data: `k${i}` }, value: { type: 'STRING', data: 'x'.repeat(size) }, timestamp: ts });
     expect(res.status).toBe(200);
   }
 }

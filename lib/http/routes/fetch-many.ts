@@ -50,6 +50,7 @@ export function registerFetchManyRoutes(app: BrookApp): void {
         ...(r.error ? { error_name: r.error.errorName, message: r.error.message } : {}),
         high_watermark: r.highWatermark,
         log_start_offset: r.logStartOffset,
+        ...(r.error ? {} : { next_offset: r.nextOffset }),
         bytes: 0,
         batches: r.error ? Buffer.alloc(0) : Buffer.concat(r.batches),
       }));

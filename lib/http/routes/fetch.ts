@@ -42,7 +42,11 @@ export function registerFetchRoutes(app: BrookApp): void {
         maxBytes: q.max_bytes ?? DEFAULT_MAX_BYTES,
         maxWaitMs: q.max_wait_ms ?? DEFAULT_MAX_WAIT_MS,
       });
-      const headers = { 'Brook-High-Watermark': String(result.highWatermark), 'Brook-Log-Start-Offset': String(result.logStartOffset) };
+      const headers = {
+        'Brook-High-Watermark': String(result.highWatermark),
+        'Brook-Log-Start-Offset': String(result.logStartOffset),
+        'Brook-Next-Offset': String(result.nextOffset),
+      };
       if ((c.req.header('accept') ?? '').includes(RECORD_BATCHES_CONTENT_TYPE)) {
         return c.body(new Uint8Array(Buffer.concat(result.batches)), 200, { ...headers, 'Content-Type': RECORD_BATCHES_CONTENT_TYPE }) as never;
       }
@@ -59,7 +63,6 @@ export function registerFetchRoutes(app: BrookApp): void {
           value: fromBytes(r.value, q.value_format ?? 'BINARY'),
           headers: r.headers.map((h) => ({ name: h.key, value: h.value === null ? null : h.value.toString('base64') })),
         }));
-      const nextOffset = records.length > 0 ? records[records.length - 1]!.offset + 1 : q.offset;
       return c.json(
         {
           kind: 'KafkaRecordList',
@@ -69,7 +72,7 @@ export function registerFetchRoutes(app: BrookApp): void {
           partition_id,
           high_watermark: result.highWatermark,
           log_start_offset: result.logStartOffset,
-          next_offset: nextOffset,
+          next_offset: result.nextOffset,
           data: records,
         },
         200,
