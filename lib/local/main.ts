@@ -9,6 +9,9 @@ import { scheduleMaintenance } from './maintenance-timer';
 import { startServer } from './server';
 import { startLocalStack, type LocalStack } from './stack';
 
+// The lockfile pins an AWS SDK that runs on Node 20 (see README); skip its upgrade notice.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const dataDir = resolve(process.env.BROOK_DATA_DIR ?? '.brook');
 const port = Number(process.env.BROOK_PORT ?? 8082);
 const host = process.env.BROOK_HOST ?? 'localhost';
