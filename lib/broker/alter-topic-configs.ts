@@ -17,6 +17,9 @@ export interface ConfigChange {
  * a topic deleted and created again meanwhile is not altered by mistake.
  */
 export async function alterTopicConfigs(broker: Broker, topicName: string, changes: ConfigChange[], validateOnly = false): Promise<Record<string, string>> {
+  const names = changes.map((c) => c.name);
+  const repeated = names.find((n, i) => names.indexOf(n) !== i);
+  if (repeated) throw new BrookError('INVALID_REQUEST', `Config '${repeated}' appears more than once; give each config once.`);
   const topic = await getTopic(broker, topicName);
   const configs = { ...topic.configs };
   for (const c of changes) {

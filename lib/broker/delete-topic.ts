@@ -3,6 +3,7 @@ import type { Broker } from './context';
 import { BrookError } from '../errors';
 import { batchWrite } from '../metadata/batch-write';
 import { headKey, topicKey } from '../metadata/keys';
+import { getTopic } from '../metadata/topics';
 
 /**
  * Deletes the topic item, then its partition heads: in-flight produces then fail their commit
@@ -12,6 +13,8 @@ import { headKey, topicKey } from '../metadata/keys';
 export async function deleteTopic(broker: Broker, topicName: string): Promise<void> {
   const { ddb } = broker.clients;
   const table = broker.config.metadataTable;
+  // Read first: a request for a topic that does not exist writes nothing, not even a failed delete.
+  await getTopic(broker, topicName);
   let old: Record<string, unknown> | undefined;
   try {
     ({ Attributes: old } = await ddb.send(

@@ -2,6 +2,8 @@ import { BrookError } from '../errors';
 import type { ProducerBatch } from '../metadata/producer-state';
 import {
   CorruptBatchError,
+  UnsupportedCompressionError,
+  decodeRecordBatch,
   encodeRecordBatch,
   splitBatches,
   type BatchHeader,
@@ -50,13 +52,19 @@ export function encodeRecords(records: BrookRecord[], maxMessageBytes: number, l
   return { bytes, recordCount: records.length, baseTimestamp: Math.min(...stamps), maxTimestamp: Math.max(...stamps) };
 }
 
-/** Validate client-encoded batches (the binary path): whole, CRC-correct, gapless, within limits. */
+/**
+ * Validate client-encoded batches (the binary path): whole, CRC-correct, gapless, within limits,
+ * and every record decodable, as a Kafka broker's LogValidator checks them — a CRC only proves
+ * the bytes arrived as sent, not that they hold the records the header claims.
+ */
 export function validateBatches(bytes: Buffer, maxMessageBytes: number): PreparedBatches {
   let batches;
   try {
     batches = splitBatches(bytes);
+    for (const { start } of batches) decodeRecordBatch(bytes, start);
   } catch (err) {
     if (err instanceof CorruptBatchError) throw new BrookError('CORRUPT_MESSAGE', `Record batches are corrupt: ${err.message}`);
+    if (err instanceof UnsupportedCompressionError) throw new BrookError('CORRUPT_MESSAGE', `Record batches use a compression codec Brook cannot read: ${err.message}`);
     throw err;
   }
   if (batches.length === 0) throw new BrookError('CORRUPT_MESSAGE', 'No record batch in the request.');

@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { TrieRouter } from 'hono/router/trie-router';
 import { HTTPException } from 'hono/http-exception';
 import type { Broker } from '../broker/context';
 import { BrookError } from '../errors';
@@ -29,6 +30,9 @@ export const MAX_REQUEST_BYTES = Number(process.env.BROOK_MAX_REQUEST_BYTES ?? 6
  */
 export function createApp(broker: Broker): BrookApp {
   const app: BrookApp = new OpenAPIHono<BrookEnv>({
+    // Pinned: with Hono's default router, "records:batch" may read as "records" plus a parameter
+    // named batch, and lookalike paths would reach it. TrieRouter matches the colon literally.
+    router: new TrieRouter(),
     defaultHook: (result) => {
       if (!result.success) throw new BrookError('INVALID_REQUEST', formatIssues(result.error));
     },

@@ -30,7 +30,11 @@ export function toBytes(field: RecordData | null | undefined, what: string): Buf
       if (typeof field.data !== 'string') throw new BrookError('INVALID_REQUEST', `${what}.data must be a string when type is STRING.`);
       return Buffer.from(field.data, 'utf8');
     case 'JSON':
-      return Buffer.from(JSON.stringify(field.data), 'utf8');
+      try {
+        return Buffer.from(JSON.stringify(field.data), 'utf8');
+      } catch {
+        throw new BrookError('INVALID_REQUEST', `${what}.data is nested too deeply to serialize; flatten it or send it as STRING.`);
+      }
     default:
       throw new BrookError('INVALID_REQUEST', `${what}.type must be BINARY, JSON or STRING; got '${String(type)}'.`);
   }

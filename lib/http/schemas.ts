@@ -48,7 +48,12 @@ export const UpdateTopicSchema = z.object({ partitions_count: z.number().int() }
 export const ClusterParams = z.object({ cluster_id: z.string() });
 export const TopicParams = ClusterParams.extend({ topic_name: z.string() });
 export const PartitionParams = TopicParams.extend({
-  partition_id: z.coerce.number().int().min(0).openapi({ param: { name: 'partition_id', in: 'path' }, type: 'integer' }),
+  // Digits only: "0x1", "1e0" or " 1" are not partition 1.
+  partition_id: z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a partition number (digits only)')
+    .transform(Number)
+    .openapi({ param: { name: 'partition_id', in: 'path' }, type: 'integer' }),
 });
 
 /** A non-negative integer query parameter (offsets, sizes, waits). */

@@ -13,3 +13,8 @@ export function validateTopicName(name: string): void {
   if (name.length > MAX_TOPIC_NAME_LENGTH) fail(`it is ${name.length} characters long; the limit is ${MAX_TOPIC_NAME_LENGTH}.`);
   if (!LEGAL.test(name)) fail("use only ASCII letters, digits, '.', '_' and '-'.");
 }
+
+/** A name that could be a topic: anything else cannot exist, so it is not looked up. */
+export function isLegalTopicName(name: string): boolean {
+  return name.length > 0 && name.length <= MAX_TOPIC_NAME_LENGTH && name !== '.' && name !== '..' && LEGAL.test(name);
+}

@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Broker } from '../broker/context';
 import { BrookError } from '../errors';
 import { TOPICS_PK, topicKey } from './keys';
+import { isLegalTopicName } from './topic-names';
 import type { TopicItem } from './types';
 
 const toTopic = (item: Record<string, unknown>): TopicItem => ({
@@ -13,6 +14,8 @@ const toTopic = (item: Record<string, unknown>): TopicItem => ({
 });
 
 export async function findTopic(broker: Broker, name: string): Promise<TopicItem | undefined> {
+  // A name no topic can have is not looked up (DynamoDB refuses sort keys over 1,024 bytes).
+  if (!isLegalTopicName(name)) return undefined;
   const { Item } = await broker.clients.ddb.send(
     new GetCommand({ TableName: broker.config.metadataTable, Key: topicKey(name), ConsistentRead: true }),
   );

@@ -1,5 +1,6 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { encodeRecordBatch } from '../../lib/log/record-batch';
+import { crc32c } from '../../lib/log/crc32c';
 import { encodeFrames } from '../../lib/http/batch-frames';
 import { getHeads } from '../../lib/metadata/heads';
 import { MAX_REQUEST_BYTES } from '../../lib/http/app';
@@ -24,6 +25,14 @@ describe('bad input: a clear 4xx, and nothing written', () => {
   const corruptBatch = () => {
     const b = validBatch();
     b[b.length - 1]! ^= 0xff;
+    return b;
+  };
+
+  // A batch whose header and CRC are consistent but whose records section is cut short.
+  const resealedTruncated = () => {
+    const b = Buffer.from(validBatch().subarray(0, validBatch().length - 3));
+    b.writeInt32BE(b.length - 12, 8);
+    b.writeUInt32BE(crc32c(b.subarray(21)), 17);
     return b;
   };
 
@@ -64,6 +73,17 @@ describe('bad input: a clear 4xx, and nothing written', () => {
     ['unknown cluster', () => ['GET', '/v3/clusters/other/topics', undefined], 404, 'UNKNOWN_CLUSTER'],
     ['unknown route', () => ['GET', '/v3/nowhere', undefined], 404, 'NOT_FOUND'],
     ['unknown topic on get', () => ['GET', `${C}/topics/nope-${topic}`, undefined], 404, 'UNKNOWN_TOPIC_OR_PARTITION'],
+    // Regressions found by `npm run fuzz -- --seed 1041134627`:
+    ['fuzz seed 1041134627: a 1,100-character topic name in the path', () => ['GET', `${C}/topics/${'a'.repeat(1100)}`, undefined], 404, 'UNKNOWN_TOPIC_OR_PARTITION'],
+    ['fuzz seed 1041134627: producing to a 1,100-character topic name', () => ['POST', `${C}/topics/${'a'.repeat(1100)}/records`, { value: { data: 1 } }], 404, 'UNKNOWN_TOPIC_OR_PARTITION'],
+    ['fuzz seed 1041134627: deleting an unknown topic', () => ['DELETE', `${C}/topics/no-such-${topic}`, undefined], 404, 'UNKNOWN_TOPIC_OR_PARTITION'],
+    ['fuzz seed 1041134627: JSON nested 5,000 deep', () => ['POST', `${C}/topics/${topic}/records`, `{"value":{"data":${'['.repeat(5000)}${']'.repeat(5000)}}}`], 400, 'INVALID_REQUEST'],
+    ['fuzz seed 1041134627: a resealed batch whose records are cut short', () => ['POST', `${C}/batches`, encodeFrames([{ topic, partition: 0, batches: resealedTruncated() }]), { 'content-type': 'application/vnd.brook.batches' }], 400, 'CORRUPT_MESSAGE'],
+    ['fuzz seed 1041134627: a path that only looks like configs:alter', () => ['POST', `${C}/topics/${topic}/configs2DChV490`, { data: [{ name: 'retention.ms', value: '1' }] }], 404, 'NOT_FOUND'],
+    ['fuzz seed 1041134627: a path that only looks like records:batch', () => ['POST', `${C}/topics/${topic}/recordsX`, { entries: [{ id: 'a', value: { data: 1 } }] }], 404, 'NOT_FOUND'],
+    ['fuzz seed 1041134627: partition id 0o0', () => ['POST', `${C}/topics/${topic}/partitions/0o0/records:delete`, { offset: 1 }], 400, 'INVALID_REQUEST'],
+    ['fuzz seed 1041134627: partition id 0x0', () => ['GET', `${C}/topics/${topic}/partitions/0x0/records?offset=0`, undefined], 400, 'INVALID_REQUEST'],
+    ['fuzz seed 1041134627: one config given twice', () => ['POST', `${C}/topics/${topic}/configs:alter`, { data: [{ name: 'retention.ms', value: 'abc' }, { name: 'retention.ms', value: '60000' }] }], 400, 'INVALID_REQUEST'],
   ];
 
   it.each(cases)('%s', async (_name, request, status, errorName) => {
