@@ -4,6 +4,8 @@ import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-ap
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -27,7 +29,9 @@ export interface BrookClusterProps {
 /** Segment objects live under this prefix (lib/storage/segment-store.ts); grants stop there. */
 const SEGMENTS = 'segments/*';
 
-const FUNCTIONS: readonly BrookFunction[] = ['produce', 'fetch', 'admin'];
+const FUNCTIONS: readonly BrookFunction[] = ['produce', 'fetch', 'admin', 'groups'];
+/** The HTTP functions, plus maintenance: retention, compaction and garbage collection on a schedule. */
+export type BrookFunctionName = BrookFunction | 'maintenance';
 
 const ATTRIBUTE_TYPES = { S: dynamodb.AttributeType.STRING, N: dynamodb.AttributeType.NUMBER } as const;
 
@@ -44,7 +48,7 @@ export class BrookCluster extends Construct {
   readonly bucket: s3.Bucket;
   readonly metadataTable: dynamodb.Table;
   readonly batchesTable: dynamodb.Table;
-  readonly functions: Readonly<Record<BrookFunction, NodejsFunction>>;
+  readonly functions: Readonly<Record<BrookFunctionName, NodejsFunction>>;
 
   constructor(scope: Construct, id: string, props: BrookClusterProps = {}) {
     super(scope, id);
@@ -72,8 +76,15 @@ export class BrookCluster extends Construct {
       // The bundle carries a source map; Node only uses it with this flag.
       NODE_OPTIONS: '--enable-source-maps',
     };
-    const functions = {} as Record<BrookFunction, NodejsFunction>;
+    const functions = {} as Record<BrookFunctionName, NodejsFunction>;
     for (const name of FUNCTIONS) functions[name] = this.function(name, environment);
+    // A pass over a large cluster lists and scans everything: give it minutes, not seconds.
+    functions.maintenance = this.function('maintenance', environment, Duration.minutes(5));
+    new events.Rule(this, 'MaintenanceSchedule', {
+      description: 'Brook log maintenance: retention, compaction, garbage collection',
+      schedule: events.Schedule.rate(Duration.minutes(5)),
+      targets: [new targets.LambdaFunction(functions.maintenance)],
+    });
     this.functions = functions;
     this.grant();
 
@@ -105,7 +116,7 @@ export class BrookCluster extends Construct {
     });
   }
 
-  private function(name: BrookFunction, environment: Record<string, string>): NodejsFunction {
+  private function(name: BrookFunctionName, environment: Record<string, string>, timeout = Duration.seconds(30)): NodejsFunction {
     return new NodejsFunction(this, `${name[0]!.toUpperCase()}${name.slice(1)}Function`, {
       entry: fileURLToPath(new URL(`../functions/${name}.ts`, import.meta.url)),
       handler: 'handler',
@@ -113,7 +124,7 @@ export class BrookCluster extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: 1024,
       // API Gateway gives up on an integration after 30 s; a fetch long-polls at most 20 s.
-      timeout: Duration.seconds(30),
+      timeout,
       environment,
       bundling: {
         format: OutputFormat.ESM,
@@ -135,16 +146,29 @@ export class BrookCluster extends Construct {
 
   /** Least privilege per function: only the objects and tables its routes touch. */
   private grant(): void {
-    const { produce, fetch, admin } = this.functions;
+    const { produce, fetch, admin, groups, maintenance } = this.functions;
     const segments = this.bucket.arnForObjects(SEGMENTS);
     // Explicit statements: bucket.grantPut/grantRead add s3:Abort*, s3:GetObject*, s3:List*.
     produce.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [segments] }));
     fetch.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [segments] }));
+    // Resetting a group's offsets to a time reads one batch to find the exact record.
+    groups.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [segments] }));
+    maintenance.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [segments] }));
+    maintenance.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': ['segments/*'] } } }),
+    );
     // Produce reads topics and heads and commits heads plus index entries in one transaction.
     this.metadataTable.grantReadWriteData(produce);
     this.batchesTable.grantReadWriteData(produce);
     this.metadataTable.grantReadData(fetch);
     this.batchesTable.grantReadData(fetch);
+    // Admin: topics and heads, and index entries for DeleteRecords.
     this.metadataTable.grantReadWriteData(admin);
+    this.batchesTable.grantReadWriteData(admin);
+    // Groups: group, member and offset items; the index only to find offsets by time.
+    this.metadataTable.grantReadWriteData(groups);
+    this.batchesTable.grantReadData(groups);
+    this.metadataTable.grantReadWriteData(maintenance);
+    this.batchesTable.grantReadWriteData(maintenance);
   }
 }

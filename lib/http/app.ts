@@ -13,6 +13,8 @@ import { registerProduceRoutes } from './routes/produce';
 import { registerBinaryProduceRoutes } from './routes/produce-binary';
 import { registerFetchRoutes } from './routes/fetch';
 import { registerFetchManyRoutes } from './routes/fetch-many';
+import { registerGroupRoutes } from './routes/groups';
+import { registerGroupProtocolRoutes } from './routes/groups-protocol';
 import { formatIssues } from './validation';
 
 export interface BrookEnv {
@@ -69,6 +71,8 @@ export function createApp(broker: Broker): BrookApp {
   registerBinaryProduceRoutes(app);
   registerFetchRoutes(app);
   registerFetchManyRoutes(app);
+  registerGroupRoutes(app);
+  registerGroupProtocolRoutes(app);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BrookStack } from '../../infra/brook-stack';
 import { routeTable } from '../../lib/http/route-table';
 import type { BrookFunction } from '../../lib/http/routes/route';
+import type { BrookFunctionName } from '../../infra/brook-cluster';
 import { BATCHES_TABLE_KEYS, METADATA_TABLE_KEYS } from '../../lib/metadata/table-schemas';
 
 type Resources = Record<string, { Type: string; Properties: any }>;
@@ -23,7 +24,7 @@ beforeAll(() => {
   logicalId = (c) => stack.getLogicalId(c.node.defaultChild as CfnElement);
 });
 
-const policiesOf = (fn: BrookFunction): Statement[] => {
+const policiesOf = (fn: BrookFunctionName): Statement[] => {
   const roleId = logicalId(stack.cluster.functions[fn].role as never);
   return Object.values(template.findResources('AWS::IAM::Policy') as Resources)
     .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
@@ -31,13 +32,20 @@ const policiesOf = (fn: BrookFunction): Statement[] => {
 };
 
 describe('BrookStack', () => {
-  it('has three arm64 functions on nodejs24.x with the Brook environment', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+  it('has four HTTP functions and a scheduled maintenance function, arm64 on nodejs24.x with the Brook environment', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 5);
+    for (const fn of ['produce', 'fetch', 'admin', 'groups'] as const) {
+      expect(stack.cluster.functions[fn].timeout?.toSeconds()).toBe(30);
+    }
+    expect(stack.cluster.functions.maintenance.timeout?.toSeconds()).toBe(300);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(stack.cluster.functions.maintenance), 'Arn'] } })],
+    });
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       MemorySize: 1024,
-      Timeout: 30,
       Handler: 'index.handler',
       Environment: {
         Variables: Match.objectLike({
@@ -56,7 +64,7 @@ describe('BrookStack', () => {
     const fnOf = (target: any): BrookFunction | undefined => {
       const integrationId = target['Fn::Join'][1][1].Ref as string;
       const fnId = integrations[integrationId]!.Properties.IntegrationUri['Fn::GetAtt'][0];
-      return (['produce', 'fetch', 'admin'] as const).find((f) => logicalId(stack.cluster.functions[f]) === fnId);
+      return (['produce', 'fetch', 'admin', 'groups'] as const).find((f) => logicalId(stack.cluster.functions[f]) === fnId);
     };
     const expected = routeTable().map((r) => ({ key: `${r.method} ${r.path}`, fn: r.fn, auth: 'AWS_IAM' }));
     const actual = routes.map((r) => ({ key: r.RouteKey, fn: fnOf(r.Target), auth: r.AuthorizationType }));
@@ -113,8 +121,8 @@ describe('BrookStack', () => {
 
   it('grants each function only its own S3 action and tables', () => {
     const segments = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack.cluster.bucket), 'Arn'] }, '/segments/*']] };
-    const s3Of = (fn: BrookFunction) => policiesOf(fn).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
-    const tablesOf = (fn: BrookFunction) =>
+    const s3Of = (fn: BrookFunctionName) => policiesOf(fn).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    const tablesOf = (fn: BrookFunctionName) =>
       new Set(policiesOf(fn).flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource])).flatMap((r: any) => r?.['Fn::GetAtt']?.[0] ?? []));
     const metadata = logicalId(stack.cluster.metadataTable);
     const batches = logicalId(stack.cluster.batchesTable);
@@ -122,9 +130,12 @@ describe('BrookStack', () => {
     expect(s3Of('produce')).toEqual([expect.objectContaining({ Action: 's3:PutObject', Resource: segments })]);
     expect(s3Of('fetch')).toEqual([expect.objectContaining({ Action: 's3:GetObject', Resource: segments })]);
     expect(s3Of('admin')).toEqual([]);
+    expect(s3Of('groups')).toEqual([expect.objectContaining({ Action: 's3:GetObject', Resource: segments })]);
+    expect(s3Of('maintenance').flatMap(actionsOf).sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
     expect(tablesOf('produce')).toEqual(new Set([metadata, batches]));
     expect(tablesOf('fetch')).toEqual(new Set([metadata, batches]));
-    expect(tablesOf('admin')).toEqual(new Set([metadata]));
+    expect(tablesOf('admin')).toEqual(new Set([metadata, batches]));
+    expect(tablesOf('groups')).toEqual(new Set([metadata, batches]));
     // Fetch reads only: no write action on either table.
     const fetchActions = policiesOf('fetch').flatMap(actionsOf);
     for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { AnyResource, ErrorSchema } from '../schemas';
 
-export type BrookFunction = 'admin' | 'produce' | 'fetch';
+export type BrookFunction = 'admin' | 'produce' | 'fetch' | 'groups';
 
 type RouteSpec = Parameters<typeof createRoute>[0];
 
