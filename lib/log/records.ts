@@ -5,6 +5,7 @@
 // where length counts the bytes after itself.
 import { Reader, Writer } from './bytes';
 import type { BatchHeader } from './batch-header';
+import { decompress } from './compression';
 import { CorruptBatchError } from './errors';
 import { sizeOfVarint, sizeOfVarlong } from './varint';
 
@@ -66,11 +67,12 @@ function readNullableBytes(r: Reader, what: string): Buffer | null {
 }
 
 /**
- * Decodes `header.recordCount` records that must fill `payload` exactly. The payload
- * is the (already decompressed) records section, so a codec can be slotted in ahead.
+ * Decodes `header.recordCount` records that must fill the records section exactly. `stored` is
+ * the section as stored, compressed with `header.compression` (see compression.ts) or not.
  */
-export function decodeRecords(payload: Buffer, header: BatchHeader): DecodedRecord[] {
+export function decodeRecords(stored: Buffer, header: BatchHeader): DecodedRecord[] {
   if (header.recordCount < 0) throw corrupt(`negative record count ${header.recordCount}`);
+  const payload = header.compression === 0 ? stored : decompress(header.compression, stored);
   const r = new Reader(payload, 0, payload.length, corrupt);
   const records: DecodedRecord[] = [];
   for (let i = 0; i < header.recordCount; i++) {
