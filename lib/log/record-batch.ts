@@ -1,6 +1,6 @@
 // Kafka record batch v2 (magic 2): a 61-byte header (see batch-header.ts) followed
 // by recordCount records (see records.ts). This module assembles and takes apart
-// whole batches; compression is not supported yet (codec 0 only).
+// whole batches; compressed records sections are decompressed in records.ts.
 import { Writer } from './bytes';
 import {
   ATTRIBUTES_OFFSET,
@@ -17,7 +17,7 @@ import {
   type BatchHeader,
 } from './batch-header';
 import { crc32c } from './crc32c';
-import { CorruptBatchError, UnsupportedCompressionError, asCorrupt } from './errors';
+import { CorruptBatchError, asCorrupt } from './errors';
 import { sizeOfVarint } from './varint';
 import { decodeRecords, sizeOfRecordBody, writeRecord, type BrookRecord, type DecodedRecord } from './records';
 
@@ -98,7 +98,6 @@ export function encodeRecordBatch(records: BrookRecord[], opts: EncodeOptions = 
 export function decodeRecordBatch(buf: Buffer, at = 0): { header: BatchHeader; records: DecodedRecord[] } {
   const header = readBatchHeader(buf, at);
   if (!verifyBatchCrc(buf, at)) throw new CorruptBatchError(`CRC mismatch in batch at ${at}`);
-  if (header.compression !== 0) throw new UnsupportedCompressionError(header.compression);
   const payload = buf.subarray(at + RECORD_BATCH_OVERHEAD, at + header.sizeInBytes);
   return { header, records: asCorrupt(() => decodeRecords(payload, header)) };
 }

@@ -135,11 +135,14 @@ describe('structurally bad batches with a valid CRC', () => {
     expect(String(thrown(() => decodeRecordBatch(b)))).toMatch(/record 0: 1 bytes left/);
   });
 
-  it('compressed batches are reported as unsupported, not corrupt', () => {
-    for (const codec of [1, 2, 3, 4]) {
+  it('unknown codecs are unsupported; known codecs over plain bytes are corrupt', () => {
+    for (const codec of [5, 6, 7]) {
       const err = thrown(() => decodeRecordBatch(craft((b) => b.writeInt16BE(codec, 21))));
       expect(err).toBeInstanceOf(UnsupportedCompressionError);
       expect((err as UnsupportedCompressionError).codec).toBe(codec);
+    }
+    for (const codec of [1, 2, 3, 4]) {
+      expect(thrown(() => decodeRecordBatch(craft((b) => b.writeInt16BE(codec, 21))))).toBeInstanceOf(CorruptBatchError);
     }
   });
 

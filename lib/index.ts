@@ -1,0 +1,22 @@
+// Brook's public exports: the TypeScript SDK (kafkajs-shaped) and the record batch codecs it uses.
+export { Brook, type BrookClientConfig } from './client/brook';
+export { Producer, type ProducerConfig, type ProducerRecord, type ProducerBatchRequest } from './client/producer/producer';
+export type { Message, RecordMetadata, IHeaders as ProducerHeaders } from './client/producer/messages';
+export { Partitioners, type ICustomPartitioner, type PartitionerArgs } from './client/producer/partitioners';
+export { Consumer, type ConsumerConfig, type TopicPartitions } from './client/consumer/consumer';
+export type { ConsumerRunConfig, EachMessagePayload, EachBatchPayload } from './client/consumer/delivery';
+export type { Batch, KafkaMessage, IHeaders } from './client/consumer/messages';
+export { Admin, type ITopicConfig, type PartitionMetadata, type PartitionOffset } from './client/admin';
+export {
+  KafkaJSError,
+  KafkaJSNonRetriableError,
+  KafkaJSProtocolError,
+  KafkaJSOffsetOutOfRange,
+  KafkaJSConnectionError,
+  KafkaJSRequestTimeoutError,
+  KafkaJSNumberOfRetriesExceeded,
+} from './client/errors';
+export type { RetryOptions } from './client/retry';
+export type { Logger } from './client/logger';
+export type { Credentials } from './client/signer';
+export { CompressionTypes, type CompressionType } from './log/compression';
