@@ -1,0 +1,235 @@
+/**
+ * The printed report: Markdown tables (readable in a terminal, pasteable into docs/COST.md).
+ */
+import type { Analysis, FetchRow, ProduceRow } from './analysis';
+import { sizeLabel } from './workloads/common';
+
+type Cell = string | number | undefined;
+
+export function table(headers: string[], rows: Cell[][]): string {
+  const text = rows.map((r) => r.map((c) => (c === undefined ? '–' : String(c))));
+  const widths = headers.map((h, i) => Math.max(h.length, ...text.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  return [line(headers), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|')}|`, ...text.map(line)].join('\n');
+}
+
+export const fmt = (x: number | undefined): string | undefined => {
+  if (x === undefined || !Number.isFinite(x)) return undefined;
+  const a = Math.abs(x);
+  return a >= 1000 ? Math.round(x).toLocaleString('en-US') : a >= 100 ? x.toFixed(0) : a >= 10 ? x.toFixed(1) : a >= 1 ? x.toFixed(2) : a === 0 ? '0' : x.toPrecision(2);
+};
+export const ratio = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? undefined : `${x.toFixed(2)}×`);
+export const usd = (x: number | undefined): string | undefined => {
+  if (x === undefined || !Number.isFinite(x)) return undefined;
+  if (x > 0 && x < 0.0001) return '< $0.0001';
+  return x >= 100 ? `$${x.toFixed(0)}` : x >= 1 ? `$${x.toFixed(2)}` : x >= 0.01 ? `$${x.toFixed(4)}` : x === 0 ? '$0' : `$${x.toPrecision(3)}`;
+};
+
+const ROUTE_NAME: Record<string, string> = { json: 'JSON', binary: 'binary', sdk: 'SDK', baseline: 'baseline' };
+const shape = (r: ProduceRow) => `${sizeLabel(r.requestBytes)} ${r.partitions}p ${r.producers}c`;
+const req = (r: { profile?: { requestsPerGiB: Record<string, number> } }, name: string) => r.profile?.requestsPerGiB[name] ?? 0;
+
+export function produceTable(rows: ProduceRow[]): string {
+  return table(
+    ['request · partitions · producers', 'route', 'req/s', 'MiB/s', 'p50 ms', 'p99 ms', '÷ base MiB/s', '÷ base p50', '÷ base p99', 'errors'],
+    rows.map((r) => [
+      shape(r),
+      ROUTE_NAME[r.route],
+      fmt(r.load.opsPerSec),
+      fmt(r.load.mibPerSec),
+      fmt(r.load.latencyMs.p50),
+      fmt(r.load.latencyMs.p99),
+      ratio(r.vsBaseline?.throughput),
+      ratio(r.vsBaseline?.p50),
+      ratio(r.vsBaseline?.p99),
+      r.load.errors || '',
+    ]),
+  );
+}
+
+export function produceProfileTable(rows: ProduceRow[]): string {
+  return table(
+    ['request · partitions · producers', 'route', 'PUT', 'GetItem', 'TransactWrite (cancelled)', 'WRU', 'RRU', 'HTTP', 'S3+DDB $', '÷ base', 'API GW $', 'fn URL $', 'Kinesis $', 'MSK $'],
+    rows.map((r) => [
+      shape(r),
+      ROUTE_NAME[r.route],
+      fmt(req(r, 's3:PutObject')),
+      fmt(req(r, 'dynamodb:GetItem')),
+      `${fmt(req(r, 'dynamodb:TransactWriteItems'))} (${fmt(r.profile?.failedDynamoPerGiB ?? 0)})`,
+      fmt(r.profile?.usagePerGiB.wru),
+      fmt(r.profile?.usagePerGiB.rru),
+      r.route === 'baseline' ? undefined : fmt(r.profile?.usagePerGiB.httpRequests),
+      usd(r.profile?.storageOnly),
+      ratio(r.vsBaseline?.storageCost),
+      r.route === 'baseline' ? undefined : usd(r.profile?.apiGateway.total),
+      r.route === 'baseline' ? undefined : usd(r.profile?.functionUrl.total),
+      usd(r.kinesisPerGiB),
+      usd(r.mskPerGiB),
+    ]),
+  );
+}
+
+const fetchShape = (r: FetchRow) => `${sizeLabel(r.objectBytes)} objects ${r.consumers}c`;
+
+export function fetchTable(rows: FetchRow[]): string {
+  return table(
+    ['log · consumers', 'mode', 'fetch/s', 'MiB/s', 'p50 ms', 'p99 ms', '÷ raw MiB/s', '÷ raw p50', '÷ raw p99', 'objects/fetch', 'errors'],
+    rows.map((r) => [
+      fetchShape(r),
+      r.mode,
+      fmt(r.load.opsPerSec),
+      fmt(r.load.mibPerSec),
+      fmt(r.load.latencyMs.p50),
+      fmt(r.load.latencyMs.p99),
+      ratio(r.vsRaw?.throughput),
+      ratio(r.vsRaw?.p50),
+      ratio(r.vsRaw?.p99),
+      fmt(r.objectsPerFetch),
+      r.load.errors || '',
+    ]),
+  );
+}
+
+export function fetchProfileTable(rows: FetchRow[]): string {
+  return table(
+    ['log · consumers', 'mode', 'GET', 'GetItem', 'Query', 'RRU', 'HTTP', 'S3+DDB $', 'API GW $', 'fn URL $', 'Kinesis $', 'MSK $'],
+    rows.map((r) => [
+      fetchShape(r),
+      r.mode,
+      fmt(req(r, 's3:GetObject')),
+      fmt(req(r, 'dynamodb:GetItem')),
+      fmt(req(r, 'dynamodb:Query')),
+      fmt(r.profile?.usagePerGiB.rru),
+      r.mode === 'raw' ? undefined : fmt(r.profile?.usagePerGiB.httpRequests),
+      usd(r.profile?.storageOnly),
+      r.mode === 'raw' ? undefined : usd(r.profile?.apiGateway.total),
+      r.mode === 'raw' ? undefined : usd(r.profile?.functionUrl.total),
+      usd(r.kinesisPerGiB),
+      usd(r.mskPerGiB),
+    ]),
+  );
+}
+
+export function idleTable(a: Analysis): string {
+  return table(
+    ['idle consumer', 'wait s', 'GetItems/wait', 'handler s', 'DynamoDB $/mo', 'Lambda req $/mo', 'Lambda GB-s $/mo (1024 MB)', 'API GW $/mo', 'total, API GW', 'total, fn URL', 'total, fn URL 128 MB'],
+    a.idle.map((r) => [
+      `${r.route} (${r.partitions}p)`,
+      fmt(r.waitMs / 1000),
+      r.getItems,
+      fmt(r.handlerMs / 1000),
+      usd(r.monthly.apiGateway.cost.dynamodb),
+      usd(r.monthly.apiGateway.cost.lambdaRequests),
+      usd(r.monthly.apiGateway.cost.lambdaDuration),
+      usd(r.monthly.apiGateway.cost.gateway),
+      usd(r.monthly.apiGateway.cost.total),
+      usd(r.monthly.functionUrl.cost.total),
+      usd(r.monthly.functionUrl128.cost.total),
+    ]),
+  );
+}
+
+export function lingerTable(a: Analysis): string {
+  return table(
+    ['SDK producer lingerMs', 'messages/s offered', 'requests per message', 'send p50 ms', 'send p99 ms', 'PUT/GiB', 'WRU/GiB', 'API GW $/GiB', 'fn URL $/GiB', 'errors'],
+    a.linger.map((r) => [
+      r.lingerMs,
+      r.offeredPerSec,
+      fmt(r.requestsPerMessage),
+      fmt(r.load.latencyMs.p50),
+      fmt(r.load.latencyMs.p99),
+      fmt(req(r, 's3:PutObject')),
+      fmt(r.profile?.usagePerGiB.wru),
+      usd(r.profile?.apiGateway.total),
+      usd(r.profile?.functionUrl.total),
+      r.load.errors ? `${r.load.errors}: ${r.load.firstError}` : '',
+    ]),
+  );
+}
+
+export function waitTable(a: Analysis): string {
+  return table(
+    ['an idle consumer waits by…', 'added latency', '$/month, API GW', '$/month, fn URL'],
+    a.waitStrategies.map((w) => [w.strategy, w.addedLatency, usd(w.apiGateway), usd(w.functionUrl)]),
+  );
+}
+
+export function sweepTable(a: Analysis): string {
+  return table(
+    ['request size', 'requests/GiB', 'handler ms (fit)', '1 partition, API GW', '1 partition, fn URL', '16 partitions, API GW', 'Kinesis on-demand (1 KiB records)'],
+    a.sweep.rows.map((r) => [sizeLabel(r.requestBytes), fmt(r.requestsPerGiB), fmt(r.handlerMs), usd(r.p1ApiGateway), usd(r.p1FunctionUrl), usd(r.p16ApiGateway), usd(r.kinesis)]),
+  );
+}
+
+export function idleTopicTable(a: Analysis): string {
+  return table(
+    ['idle topic (a month, no requests)', 'Brook S3 $', 'Brook DynamoDB $', 'Brook total', 'Kinesis on-demand', 'MSK Serverless'],
+    a.idleTopic.map((r) => [r.name, usd(r.brook.s3), usd(r.brook.dynamodb), usd(r.brook.total), usd(r.kinesisMonthly), usd(r.mskMonthly)]),
+  );
+}
+
+export function examplesTable(a: Analysis): string {
+  return table(
+    ['a month: GiB in = GiB out', 'partitions', 'request size', 'Brook, API GW', 'Brook, fn URL', 'Kinesis on-demand', 'MSK Serverless'],
+    a.examples.map((e) => [fmt(e.gibPerMonth), e.partitions, sizeLabel(e.requestBytes), usd(e.brookApiGateway), usd(e.brookFunctionUrl), usd(e.kinesis), usd(e.msk)]),
+  );
+}
+
+export function e2eTable(a: Analysis): string {
+  if (!a.e2e) return '(not run)';
+  const e = a.e2e;
+  return table(
+    ['end to end (produce → long-polling fetcher)', 'samples', 'p50 ms', 'p99 ms', 'max ms'],
+    [
+      ['produce sent → record fetched', e.samples, fmt(e.endToEndMs.p50), fmt(e.endToEndMs.p99), fmt(e.endToEndMs.max)],
+      ['produce sent → acknowledged', e.produceAckMs.n, fmt(e.produceAckMs.p50), fmt(e.produceAckMs.p99), fmt(e.produceAckMs.max)],
+    ],
+  );
+}
+
+export function fullReport(a: Analysis, header: string[], notes: string[]): string {
+  return [
+    ...header,
+    '',
+    '## Produce: throughput and latency (Brook ÷ baseline: same shape, raw PutObject + TransactWriteItems)',
+    '',
+    produceTable(a.produce),
+    '',
+    '## Produce: requests and dollars per GiB produced (counted by SDK middleware; WRU/RRU by AWS rules)',
+    '',
+    produceProfileTable(a.produce),
+    '',
+    '## Fetch: throughput and latency (Brook ÷ raw ranged GETs of the same bytes)',
+    '',
+    fetchTable(a.fetch),
+    '',
+    '## Fetch: requests and dollars per GiB consumed',
+    '',
+    fetchProfileTable(a.fetch),
+    '',
+    '## End-to-end latency',
+    '',
+    e2eTable(a),
+    '',
+    '## Idle costs',
+    '',
+    idleTable(a),
+    '',
+    waitTable(a),
+    '',
+    idleTopicTable(a),
+    '',
+    ...(a.linger.length
+      ? ['## What linger buys: 1 KiB messages, one send() each, through the SDK (idempotent producer)', '', lingerTable(a), '']
+      : []),
+    `## What request size buys: $ per GiB produced, by the model with this run's handler times (wire bytes = payload × ${(1 + a.sweep.overheadRatio).toFixed(4)} + ${a.sweep.overheadPerRequest.toFixed(0)} B)`,
+    '',
+    sweepTable(a),
+    '',
+    '## A month of traffic, priced',
+    '',
+    examplesTable(a),
+    '',
+    ...notes,
+  ].join('\n');
+}
