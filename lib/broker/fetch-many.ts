@@ -2,7 +2,8 @@ import type { Broker } from './context';
 import { isBrookError, type BrookError } from '../errors';
 import { getHead } from '../metadata/heads';
 import type { PartitionHead } from '../metadata/types';
-import { checkRange, readPartition, type FetchRequest, type FetchResult } from './fetch';
+import { checkRange, endFor, readFor, type FetchRequest, type FetchResult } from './fetch';
+import { getStableHead } from '../transactions/stable-head';
 import { waitForHeads } from './long-poll';
 
 export type PartitionFetch = (FetchResult & { error?: undefined }) | { topic: string; partition: number; error: BrookError; highWatermark: number; logStartOffset: number };
@@ -14,10 +15,11 @@ export type PartitionFetch = (FetchResult & { error?: undefined }) | { topic: st
  */
 export async function fetchMany(broker: Broker, requests: FetchRequest[], options: { maxWaitMs: number; maxBytes: number }): Promise<PartitionFetch[]> {
   const heads = await Promise.all(requests.map((r) => headFor(broker, r)));
-  const waiting = requests.every((r, i) => !(heads[i] instanceof Error) && r.offset === (heads[i] as PartitionHead).nextOffset);
+  const waiting = requests.every((r, i) => !(heads[i] instanceof Error) && r.offset >= endFor(r, heads[i] as PartitionHead));
   if (waiting && options.maxWaitMs > 0) {
     const moved = await waitForHeads(broker, requests.map((r, i) => ({ topicName: r.topic, head: heads[i] as PartitionHead })), options.maxWaitMs);
-    moved.forEach((h, i) => (heads[i] = h));
+    // read_committed needs the open transactions too: read those heads again.
+    await Promise.all(moved.map(async (h, i) => (heads[i] = requests[i]!.isolationLevel === 'read_committed' ? await headFor(broker, requests[i]!) : h)));
   }
   let budget = options.maxBytes;
   const results: PartitionFetch[] = [];
@@ -34,7 +36,7 @@ export async function fetchMany(broker: Broker, requests: FetchRequest[], option
         results.push({ topic: req.topic, partition: req.partition, highWatermark: head.nextOffset, logStartOffset: head.logStartOffset, batches: [], nextOffset: req.offset });
         continue;
       }
-      const read = await readPartition(broker, { ...req, maxBytes: Math.min(req.maxBytes ?? budget, budget) }, head);
+      const read = await readFor(broker, { ...req, maxBytes: Math.min(req.maxBytes ?? budget, budget) }, head);
       budget -= read.batches.reduce((n, b) => n + b.length, 0);
       results.push(read);
     } catch (err) {
@@ -48,7 +50,7 @@ export async function fetchMany(broker: Broker, requests: FetchRequest[], option
 async function headFor(broker: Broker, req: FetchRequest): Promise<PartitionHead | Error> {
   try {
     const topic = await broker.topics.forPartition(req.topic, req.partition);
-    return await getHead(broker, req.topic, topic.topicId, req.partition);
+    return await (req.isolationLevel === 'read_committed' ? getStableHead : getHead)(broker, req.topic, topic.topicId, req.partition);
   } catch (err) {
     if (isBrookError(err)) return err;
     throw err;

@@ -7,6 +7,8 @@ import { SegmentMissingError } from '../storage/segment-store';
 import { waitForHeads } from './long-poll';
 import { readBatches } from './read-batches';
 import { readBatchHeader } from '../log/record-batch';
+import { getStableHead, type StableHead } from '../transactions/stable-head';
+import { readCommitted } from '../transactions/read-committed';
 
 export interface FetchRequest {
   topic: string;
@@ -16,7 +18,11 @@ export interface FetchRequest {
   maxBytes?: number;
   /** Kafka's fetch.max.wait.ms: how long to wait at the log end for new records. */
   maxWaitMs?: number;
+  /** Kafka's isolation.level: read_committed stops at the last stable offset and skips aborted transactions. */
+  isolationLevel?: IsolationLevel;
 }
+
+export type IsolationLevel = 'read_uncommitted' | 'read_committed';
 
 export interface FetchResult {
   topic: string;
@@ -30,6 +36,8 @@ export interface FetchResult {
    * last record), or the high watermark when compaction left nothing between offset and log end.
    */
   nextOffset: number;
+  /** read_committed only: the last stable offset (docs/rfcs/0002-transactions.md). */
+  lastStableOffset?: number;
 }
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
@@ -38,14 +46,25 @@ const INDEX_PAGE = 64;
 
 export async function fetch(broker: Broker, req: FetchRequest): Promise<FetchResult> {
   const topic = await broker.topics.forPartition(req.topic, req.partition);
-  let head = await getHead(broker, req.topic, topic.topicId, req.partition);
+  const committed = req.isolationLevel === 'read_committed';
+  const read = () => (committed ? getStableHead : getHead)(broker, req.topic, topic.topicId, req.partition);
+  let head = await read();
   checkRange(req, head);
-  if (req.offset === head.nextOffset) {
-    [head] = await waitForHeads(broker, [{ topicName: req.topic, head }], req.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
-    checkRange(req, head!);
+  if (req.offset >= endFor(req, head)) {
+    const [moved] = await waitForHeads(broker, [{ topicName: req.topic, head }], req.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
+    head = committed ? await read() : moved!;
+    checkRange(req, head);
   }
-  return readPartition(broker, req, head!);
+  return readFor(broker, req, head);
 }
+
+/** Where a fetch waits: the high watermark, or the last stable offset for read_committed. */
+export const endFor = (req: FetchRequest, head: PartitionHead) =>
+  req.isolationLevel === 'read_committed' ? (head as StableHead).lastStableOffset : head.nextOffset;
+
+/** readPartition, or its read_committed form (head read with getStableHead). */
+export const readFor = (broker: Broker, req: FetchRequest, head: PartitionHead) =>
+  req.isolationLevel === 'read_committed' ? readCommitted(broker, req, head as StableHead) : readPartition(broker, req, head);
 
 export function checkRange(req: FetchRequest, head: PartitionHead): void {
   if (!Number.isSafeInteger(req.offset) || req.offset < head.logStartOffset || req.offset > head.nextOffset) {

@@ -18,6 +18,8 @@ export interface PreparedBatches {
   maxTimestamp: number;
   /** Set when an idempotent producer wrote the batches (producerId ≥ 0). */
   producer?: ProducerBatch;
+  /** The batches belong to a transaction (the isTransactional attribute). */
+  transactional?: boolean;
 }
 
 const BATCH_OVERHEAD = 61; // fixed header of a v2 batch
@@ -86,12 +88,15 @@ export function validateBatches(bytes: Buffer, maxMessageBytes: number): Prepare
     baseTimestamp: Math.min(...batches.map((b) => b.header.baseTimestamp)),
     maxTimestamp: Math.max(...batches.map((b) => b.header.maxTimestamp)),
     producer: producerOf(batches.map((b) => b.header)),
+    ...(batches[0]!.header.isTransactional ? { transactional: true } : {}),
   };
 }
 
 /** The batches of one partition in one request come from one producer, with contiguous sequences. */
 function producerOf(headers: BatchHeader[]): ProducerBatch | undefined {
   const first = headers[0]!;
+  if (headers.some((h) => h.isTransactional !== first.isTransactional)) throw new BrookError('INVALID_REQUEST', 'Transactional and plain batches are mixed for one partition.');
+  if (first.isTransactional && first.producerId < 0) throw new BrookError('INVALID_REQUEST', 'A transactional batch needs a producer id (transactional producers are idempotent).');
   if (first.producerId < 0) {
     if (headers.some((h) => h.producerId >= 0)) throw new BrookError('INVALID_REQUEST', 'Idempotent and plain batches are mixed for one partition.');
     return undefined;

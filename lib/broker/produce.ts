@@ -5,6 +5,8 @@ import { commitBatch } from '../metadata/commit-batch';
 import { getHead } from '../metadata/heads';
 import { checkSequence, readProducerState, type ProducerState } from '../metadata/producer-state';
 import { topicConfig } from '../metadata/topic-configs';
+import type { CommitExtras } from '../metadata/commit-batch';
+import { transactionalCommits } from '../transactions/produce-check';
 import { newSegmentKey, putSegment } from '../storage/segment-store';
 import { encodeRecords, validateBatches, type PreparedBatches } from './partition-batches';
 
@@ -42,7 +44,7 @@ interface Prepared extends PreparedBatches {
  * is written. After the PUT, a partition whose commit fails gets its own error; the others are
  * acknowledged.
  */
-export async function produce(broker: Broker, parts: ProducePartition[]): Promise<ProducePartitionResult[]> {
+export async function produce(broker: Broker, parts: ProducePartition[], options: { transactionalId?: string } = {}): Promise<ProducePartitionResult[]> {
   if (parts.length === 0) throw new BrookError('INVALID_REQUEST', 'The request holds no records.');
   const now = Date.now();
   const prepared: Prepared[] = [];
@@ -57,6 +59,9 @@ export async function produce(broker: Broker, parts: ProducePartition[]): Promis
     const batches = part.batches ? validateBatches(part.batches, maxBytes) : encodeRecords(part.records!, maxBytes, appendTime);
     prepared.push({ ...batches, topic: part.topic, partition: part.partition, topicId: topic.topicId, logAppendTime: appendTime ?? -1 });
   }
+
+  // Transactional batches: their transaction must be Ongoing and hold their partition (docs/rfcs/0002-transactions.md).
+  const txn = await transactionalCommits(broker, options.transactionalId, prepared);
 
   // Idempotent batches already written are answered from the producer state, before any PUT.
   const early = new Map<Prepared, ProducePartitionResult>();
@@ -79,10 +84,10 @@ export async function produce(broker: Broker, parts: ProducePartition[]): Promis
 
   const starts = new Map<Prepared, number>();
   toWrite.reduce((at, p) => (starts.set(p, at), at + p.bytes.length), 0);
-  return Promise.all(prepared.map((p) => early.get(p) ?? commit(broker, p, objectKey, starts.get(p)!, now)));
+  return Promise.all(prepared.map((p) => early.get(p) ?? commit(broker, p, objectKey, starts.get(p)!, now, txn.get(p))));
 }
 
-async function commit(broker: Broker, p: Prepared, objectKey: string, byteStart: number, now: number): Promise<ProducePartitionResult> {
+async function commit(broker: Broker, p: Prepared, objectKey: string, byteStart: number, now: number, extras?: CommitExtras): Promise<ProducePartitionResult> {
   const result = { topic: p.topic, partition: p.partition, recordCount: p.recordCount, logAppendTime: p.logAppendTime };
   try {
     const head = await getHead(broker, p.topic, p.topicId, p.partition);
@@ -103,6 +108,7 @@ async function commit(broker: Broker, p: Prepared, objectKey: string, byteStart:
         baseSequence: p.producer?.baseSequence,
       },
       p.producer && { batch: p.producer, state: p.producerState },
+      extras,
     );
     return { ...result, baseOffset: committed.baseOffset, ...(committed.duplicate ? { duplicate: true } : {}) };
   } catch (err) {

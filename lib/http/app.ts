@@ -15,6 +15,7 @@ import { registerFetchRoutes } from './routes/fetch';
 import { registerFetchManyRoutes } from './routes/fetch-many';
 import { registerGroupRoutes } from './routes/groups';
 import { registerGroupProtocolRoutes } from './routes/groups-protocol';
+import { registerTransactionRoutes } from './routes/transactions';
 import { formatIssues } from './validation';
 
 export interface BrookEnv {
@@ -73,6 +74,7 @@ export function createApp(broker: Broker): BrookApp {
   registerFetchManyRoutes(app);
   registerGroupRoutes(app);
   registerGroupProtocolRoutes(app);
+  registerTransactionRoutes(app);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -53,6 +53,16 @@ const HTTP: Partial<Record<KafkaErrorName, [ContentfulStatusCode, number]>> = {
   UNRELEASED_INSTANCE_ID: [409, 40901],
   FENCED_MEMBER_EPOCH: [409, 40901],
   STALE_MEMBER_EPOCH: [409, 40901],
+  // Transactions (docs/rfcs/0002-transactions.md): malformed or impossible requests are 400/404;
+  // a request the transaction's state refuses (fenced, wrong state) is 409, as for groups.
+  INVALID_TRANSACTION_TIMEOUT: [400, 40002],
+  INVALID_PRODUCER_ID_MAPPING: [400, 40002],
+  TRANSACTIONAL_ID_AUTHORIZATION_FAILED: [403, 40301],
+  TRANSACTIONAL_ID_NOT_FOUND: [404, 404],
+  INVALID_TXN_STATE: [409, 40901],
+  PRODUCER_FENCED: [409, 40901],
+  TRANSACTION_COORDINATOR_FENCED: [409, 40901],
+  CONCURRENT_TRANSACTIONS: [409, 40901],
 };
 
 export interface ErrorBody {

@@ -9,6 +9,7 @@ import { collectGarbage, type GarbageReport } from './collect-garbage';
 import { compactPartition } from './compact-partition';
 import { mergeSmallObjects, type MergeOptions } from './merge-small-objects';
 import { retentionStart } from './retention';
+import { abortExpiredTransactions } from '../transactions/expire';
 
 export interface MaintenanceOptions {
   /** The clock, injectable for tests. */
@@ -26,6 +27,9 @@ export interface MaintenanceReport extends GarbageReport {
   entriesMerged: number;
   mergedEntriesWritten: number;
   recordsCompacted: number;
+  /** Transactions past transaction.timeout.ms aborted, and prepared ones completed (docs/rfcs/0002-transactions.md). */
+  transactionsAborted: number;
+  transactionsCompleted: number;
 }
 
 /**
@@ -36,7 +40,10 @@ export interface MaintenanceReport extends GarbageReport {
  */
 export async function runMaintenance(broker: Broker, options: MaintenanceOptions = {}): Promise<MaintenanceReport> {
   const now = options.now ?? Date.now();
-  const report: MaintenanceReport = { partitionsChecked: 0, partitionsTrimmed: 0, entriesDeleted: 0, entriesMerged: 0, mergedEntriesWritten: 0, recordsCompacted: 0, objectsListed: 0, objectsDeleted: 0, entriesOfDeletedTopics: 0 };
+  const report: MaintenanceReport = { partitionsChecked: 0, partitionsTrimmed: 0, entriesDeleted: 0, entriesMerged: 0, mergedEntriesWritten: 0, recordsCompacted: 0, transactionsAborted: 0, transactionsCompleted: 0, objectsListed: 0, objectsDeleted: 0, entriesOfDeletedTopics: 0 };
+  const txns = await abortExpiredTransactions(broker, now);
+  report.transactionsAborted = txns.aborted;
+  report.transactionsCompleted = txns.completed;
   for (const topic of await listTopics(broker)) {
     const policyName = topicConfig(topic.configs, 'cleanup.policy');
     const deletes = policyName.includes('delete');

@@ -1,4 +1,5 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { CancellationReason } from './conditional-write';
 import type { Broker } from '../broker/context';
 import { BrookError } from '../errors';
 import { requestToken, transactOnCondition } from './conditional-write';
@@ -15,6 +16,18 @@ export interface CommitResult {
   conflicts: number;
   /** The batch had been written before (an idempotent retry); baseOffset is the original one. */
   duplicate: boolean;
+}
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** What a caller adds to the commit: a transactional batch records its transaction (lib/transactions/). */
+export interface CommitExtras {
+  /** One more SET clause on the head update, given the batch's base offset. */
+  headSet?: (baseOffset: number) => { clause: string; names: Record<string, string>; values: Record<string, unknown> };
+  /** Items appended to the transaction (after the producer state). */
+  items?: TransactItem[];
+  /** One of `items` failed its condition (reasons in the order of `items`): throw the domain error. */
+  onConflict?: (reasons: CancellationReason[]) => void | Promise<void>;
 }
 
 interface CommitState {
@@ -37,6 +50,7 @@ export async function commitBatch(
   head: PartitionHead,
   pending: PendingBatch,
   idempotent?: { batch: ProducerBatch; state: ProducerState | undefined },
+  extras?: CommitExtras,
 ): Promise<CommitResult> {
   const { metadataTable, batchesTable } = broker.config;
   const where = `${topicName}-${head.partition}`;
@@ -46,15 +60,17 @@ export async function commitBatch(
       const baseOffset = h.nextOffset;
       const lastOffset = baseOffset + pending.recordCount - 1;
       const token = requestToken(pending.objectKey, h.topicId, h.partition, baseOffset, h.leaderEpoch, producer?.producerEpoch, producer?.lastSequence);
+      const extra = extras?.headSet?.(baseOffset);
       const input: Omit<TransactWriteCommandInput, 'ClientRequestToken'> = {
         TransactItems: [
           {
             Update: {
               TableName: metadataTable,
               Key: headKey(h.topicId, h.partition),
-              UpdateExpression: 'SET nextOffset = :next, lastAppendTime = :now',
+              UpdateExpression: `SET nextOffset = :next, lastAppendTime = :now${extra ? `, ${extra.clause}` : ''}`,
               ConditionExpression: 'nextOffset = :expected AND leaderEpoch = :epoch',
-              ExpressionAttributeValues: { ':next': lastOffset + 1, ':expected': baseOffset, ':epoch': h.leaderEpoch, ':now': pending.appendTime },
+              ...(extra ? { ExpressionAttributeNames: extra.names } : {}),
+              ExpressionAttributeValues: { ':next': lastOffset + 1, ':expected': baseOffset, ':epoch': h.leaderEpoch, ':now': pending.appendTime, ...extra?.values },
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           },
@@ -66,12 +82,15 @@ export async function commitBatch(
             },
           },
           ...(idempotent ? [producerStatePut(metadataTable, h.topicId, h.partition, producer, idempotent.batch, baseOffset, pending.appendTime)] : []),
+          ...(extras?.items ?? []),
         ],
       };
       return { token, input };
     },
-    onConflict(reasons, current) {
+    async onConflict(reasons, current) {
       const [headReason, indexReason, producerReason] = reasons;
+      const extraReasons = reasons.slice(idempotent ? 3 : 2);
+      if (extras?.onConflict && extraReasons.some((r) => r.code === 'ConditionalCheckFailed')) await extras.onConflict(extraReasons);
       const next: CommitState = { ...current };
       if (headReason?.code === 'ConditionalCheckFailed') {
         if (!headReason.item) throw new BrookError('UNKNOWN_TOPIC_OR_PARTITION', `Partition ${where} no longer exists.`);

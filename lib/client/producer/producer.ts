@@ -11,8 +11,13 @@ import { Partitioners, keyBytes, type ICustomPartitioner } from './partitioners'
 import { toRecord, type Message, type RecordMetadata } from './messages';
 import { Sender } from './sender';
 import { Sequences } from './sequence';
+import { TransactionManager, type SendOffsetsRequest } from './transaction';
 
 export interface ProducerConfig {
+  /** Kafka's transactional.id: enables producer.transaction() (needs idempotence). */
+  transactionalId?: string;
+  /** Kafka's transaction.timeout.ms (default 60000): the server aborts a transaction open longer. */
+  transactionTimeout?: number;
   /** Kafka's enable.idempotence, on by default. */
   idempotent?: boolean;
   /** Requests in flight at once (≤ 5 when idempotent). Default 5. */
@@ -57,6 +62,7 @@ export class Producer {
   private readonly partitioner?: ReturnType<ICustomPartitioner>;
   private idempotent: boolean;
   private connected = false;
+  private readonly txn?: TransactionManager;
 
   constructor(
     private readonly http: HttpClient,
@@ -70,6 +76,38 @@ export class Producer {
     this.acc = new RecordAccumulator({ batchSize: config.batchSize ?? 1024 * 1024, lingerMs: config.lingerMs ?? 100, maxRequestSize: config.maxRequestSize ?? 5 * 1024 * 1024 });
     this.sequences = this.idempotent ? new Sequences(() => this.initProducerId()) : undefined;
     this.sender = new Sender(this.acc, http, this.sequences, Math.max(1, maxInFlight));
+    if (config.transactionalId !== undefined) {
+      if (!this.sequences) throw new KafkaJSNonRetriableError('A transactional producer must be idempotent (idempotent: true).');
+      this.txn = new TransactionManager(config.transactionalId, http, () => this.sequences!.current());
+      this.sender.txn = this.txn;
+    }
+  }
+
+  /**
+   * Starts a transaction (kafkajs): its sends are committed or aborted together, with the group
+   * offsets given to sendOffsets. Only one at a time per producer.
+   */
+  async transaction(): Promise<Transaction> {
+    if (!this.txn) throw new KafkaJSNonRetriableError('Transactions need a transactionalId in the producer config.');
+    if (!this.connected) throw new KafkaJSError('The producer is disconnected', { retriable: false });
+    this.txn.begin();
+    const txn = this.txn;
+    const end = async (commit: boolean) => {
+      await this.flush();
+      await txn.end(commit);
+    };
+    return {
+      send: (record) => this.sendBatch({ topicMessages: [{ topic: record.topic, messages: record.messages }], acks: record.acks, compression: record.compression }, true),
+      sendBatch: (batch) => this.sendBatch(batch, true),
+      sendOffsets: (request) => txn.sendOffsets(request),
+      commit: () => end(true),
+      abort: () => end(false),
+      isActive: () => txn.inTransaction,
+    };
+  }
+
+  isTransactional(): boolean {
+    return this.txn !== undefined;
   }
 
   /** Resolves the cluster and, when idempotent, gets a producer id (Kafka's InitProducerId). */
@@ -95,10 +133,13 @@ export class Producer {
   }
 
   async send(record: ProducerRecord): Promise<RecordMetadata[]> {
+    this.outsideTransaction();
     return this.sendBatch({ topicMessages: [{ topic: record.topic, messages: record.messages }], acks: record.acks, compression: record.compression });
   }
 
-  async sendBatch({ topicMessages, acks = this.config.acks ?? -1, compression = this.config.compression ?? CompressionTypes.None }: ProducerBatchRequest): Promise<RecordMetadata[]> {
+  async sendBatch({ topicMessages, acks = this.config.acks ?? -1, compression = this.config.compression ?? CompressionTypes.None }: ProducerBatchRequest, inTransaction = false): Promise<RecordMetadata[]> {
+    if (!inTransaction) this.outsideTransaction();
+    else if (!this.txn?.inTransaction) throw new KafkaJSNonRetriableError('The transaction has ended; start another with producer.transaction().');
     if (!this.connected) throw new KafkaJSError('The producer is disconnected', { retriable: false });
     if (!Array.isArray(topicMessages)) throw new KafkaJSNonRetriableError(`Invalid topicMessages ${String(topicMessages)}`);
     if (![0, 1, -1].includes(acks)) throw new KafkaJSNonRetriableError(`Invalid acks ${acks}: use -1, 1 or 0`);
@@ -180,8 +221,24 @@ export class Producer {
     return [...seen.values()];
   }
 
+  /** kafkajs refuses plain sends on a transactional producer. */
+  private outsideTransaction(): void {
+    if (this.txn) throw new KafkaJSNonRetriableError('A transactional producer sends within a transaction: producer.transaction(), then tx.send().');
+  }
+
   private async initProducerId() {
-    const r = await this.http.json<{ producer_id: number; producer_epoch: number }>({ method: 'POST', path: 'v3/clusters/{cluster}/producers', json: {} });
+    const json = this.config.transactionalId === undefined ? {} : { transactional_id: this.config.transactionalId, ...(this.config.transactionTimeout ? { transaction_timeout_ms: this.config.transactionTimeout } : {}) };
+    const r = await this.http.json<{ producer_id: number; producer_epoch: number }>({ method: 'POST', path: 'v3/clusters/{cluster}/producers', json });
     return { producerId: r.producer_id, producerEpoch: r.producer_epoch };
   }
+}
+
+/** kafkajs's Transaction. */
+export interface Transaction {
+  send(record: ProducerRecord): Promise<RecordMetadata[]>;
+  sendBatch(batch: ProducerBatchRequest): Promise<RecordMetadata[]>;
+  sendOffsets(request: SendOffsetsRequest): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+  isActive(): boolean;
 }

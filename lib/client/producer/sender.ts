@@ -10,6 +10,7 @@ import type { HttpClient } from '../http';
 import { backoff } from '../retry';
 import type { ProducerBatch, RecordAccumulator } from './accumulator';
 import type { Sequences } from './sequence';
+import type { TransactionManager } from './transaction';
 
 export const BATCHES_CONTENT_TYPE = 'application/vnd.brook.batches';
 
@@ -31,6 +32,8 @@ export class Sender {
   private timer?: NodeJS.Timeout;
   private scheduled = false;
   private flushing = 0;
+  /** Set for a transactional producer: batches are transactional and their partitions added first. */
+  txn?: TransactionManager;
 
   constructor(
     private readonly acc: RecordAccumulator,
@@ -89,9 +92,11 @@ export class Sender {
   private async send(batches: ProducerBatch[]): Promise<void> {
     let answers: PartitionAnswer[];
     try {
+      if (this.txn) await this.txn.ensurePartitions(batches);
       for (const b of batches) await this.encode(b);
       const body = encodeFrames(batches.map((b) => ({ topic: b.topic, partition: b.partition, batches: b.encoded! })));
-      const res = await this.http.send({ method: 'POST', path: 'v3/clusters/{cluster}/batches', body, contentType: BATCHES_CONTENT_TYPE });
+      const query = this.txn ? { transactional_id: this.txn.transactionalId } : undefined;
+      const res = await this.http.send({ method: 'POST', path: 'v3/clusters/{cluster}/batches', query, body, contentType: BATCHES_CONTENT_TYPE });
       answers = (JSON.parse(res.body.toString('utf8')) as { data: PartitionAnswer[] }).data;
     } catch (err) {
       // The whole request failed: nothing was written (4xx), or we do not know (5xx, no answer).
@@ -115,7 +120,7 @@ export class Sender {
   private async encode(b: ProducerBatch): Promise<void> {
     if (b.encoded) return;
     b.identity = this.sequences ? await this.sequences.assign(b.key, b.records.length) : undefined;
-    const plain = encodeRecordBatch(b.records, b.identity ?? {});
+    const plain = encodeRecordBatch(b.records, { ...b.identity, isTransactional: this.txn !== undefined });
     const compressed = b.codec ? compressBatch(plain, b.codec) : plain;
     // Incompressible records are sent as they are: a batch that grew could exceed max.message.bytes.
     b.encoded = compressed.length < plain.length ? compressed : plain;
@@ -130,7 +135,7 @@ export class Sender {
     b.inFlight = false;
     const now = Date.now();
     const type = err instanceof KafkaJSProtocolError ? err.type : undefined;
-    if (type === 'UNKNOWN_PRODUCER_ID' && b.identity && this.sequences && b.attempts < this.http.retry.retries) {
+    if (type === 'UNKNOWN_PRODUCER_ID' && b.identity && this.sequences && !this.txn && b.attempts < this.http.retry.retries) {
       // The server has no state for our id on this partition (so it did not write this batch):
       // start over with a new id and send the batch again under it, as the Java client does.
       this.sequences.bump(b.identity);
@@ -150,7 +155,13 @@ export class Sender {
     }
     this.acc.remove(b);
     b.reject(shouldRetry(err) ? new KafkaJSNumberOfRetriesExceeded(err, b.attempts, now - b.firstSentAt) : err);
-    if (b.identity && this.sequences) {
+    // In a transaction a failed batch dooms the transaction (commit aborts it); a new producer id
+    // would abort it too, so the sequences are only given back when that is safe.
+    this.txn?.fail(err);
+    if (b.identity && this.sequences && this.txn) {
+      const notWritten = err instanceof KafkaJSProtocolError && !err.retriable && (err.status ?? 0) < 500 && !SEQUENCE_ERRORS.has(err.type);
+      if (notWritten) this.sequences.rollback(b.key, b.identity, b.records.length);
+    } else if (b.identity && this.sequences) {
       // Later batches must not leave a gap: give the sequences back if the server surely did not
       // write this batch, else continue under a new producer id.
       const notWritten = err instanceof KafkaJSProtocolError && !err.retriable && (err.status ?? 0) < 500 && !SEQUENCE_ERRORS.has(err.type);

@@ -13,6 +13,7 @@ const FetchManySchema = z
   .object({
     max_wait_ms: z.number().int().min(0).max(MAX_WAIT_LIMIT_MS).optional(),
     max_bytes: z.number().int().min(1).max(MAX_FETCH_BYTES).optional(),
+    isolation_level: z.enum(['read_uncommitted', 'read_committed']).optional(),
     partitions: z
       .array(
         z.object({
@@ -40,7 +41,7 @@ export function registerFetchManyRoutes(app: BrookApp): void {
       const body = c.req.valid('json');
       const results = await fetchMany(
         c.var.broker,
-        body.partitions.map((p) => ({ topic: p.topic_name, partition: p.partition_id, offset: p.offset, maxBytes: p.max_bytes })),
+        body.partitions.map((p) => ({ topic: p.topic_name, partition: p.partition_id, offset: p.offset, maxBytes: p.max_bytes, isolationLevel: body.isolation_level })),
         { maxWaitMs: body.max_wait_ms ?? DEFAULT_MAX_WAIT_MS, maxBytes: body.max_bytes ?? MAX_FETCH_BYTES },
       );
       const frames = results.map((r) => ({
@@ -51,6 +52,7 @@ export function registerFetchManyRoutes(app: BrookApp): void {
         high_watermark: r.highWatermark,
         log_start_offset: r.logStartOffset,
         ...(r.error ? {} : { next_offset: r.nextOffset }),
+        ...(!r.error && r.lastStableOffset !== undefined ? { last_stable_offset: r.lastStableOffset } : {}),
         bytes: 0,
         batches: r.error ? Buffer.alloc(0) : Buffer.concat(r.batches),
       }));

@@ -19,6 +19,7 @@ const FetchQuery = z.object({
   max_wait_ms: intQuery(MAX_WAIT_LIMIT_MS).optional(),
   key_format: z.enum(['BINARY', 'STRING', 'JSON']).optional(),
   value_format: z.enum(['BINARY', 'STRING', 'JSON']).optional(),
+  isolation_level: z.enum(['read_uncommitted', 'read_committed']).optional(),
 });
 
 const partitionPath = '/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}';
@@ -41,19 +42,22 @@ export function registerFetchRoutes(app: BrookApp): void {
         offset: q.offset,
         maxBytes: q.max_bytes ?? DEFAULT_MAX_BYTES,
         maxWaitMs: q.max_wait_ms ?? DEFAULT_MAX_WAIT_MS,
+        isolationLevel: q.isolation_level,
       });
-      const headers = {
+      const headers: Record<string, string> = {
         'Brook-High-Watermark': String(result.highWatermark),
         'Brook-Log-Start-Offset': String(result.logStartOffset),
         'Brook-Next-Offset': String(result.nextOffset),
       };
+      if (result.lastStableOffset !== undefined) headers['Brook-Last-Stable-Offset'] = String(result.lastStableOffset);
       if ((c.req.header('accept') ?? '').includes(RECORD_BATCHES_CONTENT_TYPE)) {
         return c.body(new Uint8Array(Buffer.concat(result.batches)), 200, { ...headers, 'Content-Type': RECORD_BATCHES_CONTENT_TYPE }) as never;
       }
       // The first batch may start before the fetch offset: records below it are skipped here,
-      // as a Kafka client skips them.
+      // as a Kafka client skips them. Transaction markers (control batches) are never JSON records.
       const records = result.batches
-        .flatMap((b) => decodeRecordBatch(b).records)
+        .map((b) => decodeRecordBatch(b))
+        .flatMap((d) => (d.header.isControlBatch ? [] : d.records))
         .filter((r) => r.offset >= q.offset)
         .map((r) => ({
           partition_id,
@@ -73,6 +77,7 @@ export function registerFetchRoutes(app: BrookApp): void {
           high_watermark: result.highWatermark,
           log_start_offset: result.logStartOffset,
           next_offset: result.nextOffset,
+          ...(result.lastStableOffset === undefined ? {} : { last_stable_offset: result.lastStableOffset }),
           data: records,
         },
         200,
