@@ -1,4 +1,5 @@
 import type { Broker } from './context';
+import { storageOutage } from '../aws/aws-errors';
 import { BrookError, isBrookError } from '../errors';
 import type { BrookRecord } from '../log/record-batch';
 import { commitBatch } from '../metadata/commit-batch';
@@ -111,8 +112,12 @@ async function commit(broker: Broker, p: Prepared, objectKey: string, byteStart:
       extras,
     );
     return { ...result, baseOffset: committed.baseOffset, ...(committed.duplicate ? { duplicate: true } : {}) };
-  } catch (err) {
-    if (!isBrookError(err)) throw err;
+  } catch (thrown) {
+    // After the PUT other partitions of the request may commit: whatever goes wrong here is this
+    // partition's own answer, never the whole request's (chaos seed 2, op p1-op7).
+    const err = isBrookError(thrown)
+      ? thrown
+      : (storageOutage(thrown) ?? new BrookError('UNKNOWN_SERVER_ERROR', `Committing ${p.topic}-${p.partition} failed: ${(thrown as Error)?.message}`, { cause: thrown }));
     if (err.errorName === 'UNKNOWN_TOPIC_OR_PARTITION') broker.topics.invalidate(p.topic);
     return { ...result, baseOffset: -1, error: err };
   }

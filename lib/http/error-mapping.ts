@@ -1,5 +1,6 @@
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { storageOutage } from '../aws/aws-errors';
 import { BrookError, KAFKA_ERRORS, type KafkaErrorName } from '../errors';
 
 /**
@@ -73,7 +74,6 @@ export interface ErrorBody {
   retriable: boolean;
 }
 
-const AWS_BUSY = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'SlowDown', 'ServiceUnavailable']);
 
 /** Anything thrown becomes a BrookError: a client mistake keeps its name, anything else is an outage or a bug. */
 export function toBrookError(err: unknown): BrookError {
@@ -83,8 +83,8 @@ export function toBrookError(err: unknown): BrookError {
     if (err.status === 404) return new BrookError('NOT_FOUND', err.message);
     if (err.status < 500) return new BrookError('INVALID_REQUEST', err.message || 'The request is malformed.');
   }
-  const name = (err as Error)?.name ?? '';
-  if (AWS_BUSY.has(name)) return new BrookError('THROTTLING_QUOTA_EXCEEDED', `Storage is throttling requests (${name}); retry with backoff.`, { cause: err });
+  const outage = storageOutage(err);
+  if (outage) return outage;
   return new BrookError('UNKNOWN_SERVER_ERROR', `Internal error: ${(err as Error)?.message ?? String(err)}`, { cause: err });
 }
 

@@ -17,7 +17,7 @@ export async function putSegment(broker: Broker, key: string, body: Buffer): Pro
       new PutObjectCommand({ Bucket: broker.config.bucket, Key: key, Body: body, ContentType: 'application/vnd.kafka.record-batches' }),
     );
   } catch (err) {
-    throw new BrookError('KAFKA_STORAGE_ERROR', `Writing to S3 failed (${(err as Error).name}); nothing was written, retry the request.`, { cause: err });
+    throw new BrookError('KAFKA_STORAGE_ERROR', `Writing to S3 failed (${(err as Error).name}); no record was written, retry the request.`, { cause: err });
   }
 }
 
