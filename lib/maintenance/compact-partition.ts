@@ -36,15 +36,23 @@ export async function compactPartition(broker: Broker, topic: TopicItem, head: P
 
   const records = new Map<BatchIndexEntry, DecodedRecord[]>();
   const latest = new Map<string, number>();
+  let transactional = false;
   for (let i = 0; i < entries.length; i += 32) {
     const page = entries.slice(i, i + 32);
     const batches = await Promise.all(page.map((e) => readBatches(broker, [e], head.leaderEpoch)));
     page.forEach((e, j) => {
-      const recs = batches[j]!.flatMap((b) => decodeRecordBatch(b).records);
+      const decoded = batches[j]!.map((b) => decodeRecordBatch(b));
+      if (decoded.some((d) => d.header.isTransactional || d.header.isControlBatch)) transactional = true;
+      const recs = decoded.flatMap((d) => d.records);
       records.set(e, recs);
       for (const r of recs) if (r.key) latest.set(r.key.toString('base64'), r.offset);
     });
   }
+
+  // A record of an aborted transaction must never supersede a committed one, and a rewrite must
+  // keep transaction and control flags: until the cleaner knows transactions, it leaves such
+  // partitions alone (docs/rfcs/0001-log-maintenance.md).
+  if (transactional) return report;
 
   const rewrites: Array<{ entry: BatchIndexEntry; bytes?: Buffer }> = [];
   for (const e of dirty) {
