@@ -86,6 +86,9 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: config.endpoints.dynamodb,
     AWS_ACCESS_KEY_ID: config.credentials!.accessKeyId,
     AWS_SECRET_ACCESS_KEY: config.credentials!.secretAccessKey,
+    // Telemetry has its own tests (telemetry.test.ts): keep this output quiet.
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
   delete process.env.AWS_ENDPOINT_URL;
   delete process.env.AWS_SESSION_TOKEN;
