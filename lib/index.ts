@@ -4,7 +4,26 @@ export { Producer, type ProducerConfig, type ProducerRecord, type ProducerBatchR
 export type { Message, RecordMetadata, IHeaders as ProducerHeaders } from './client/producer/messages';
 export { Partitioners, type ICustomPartitioner, type PartitionerArgs } from './client/producer/partitioners';
 export { Consumer, type ConsumerConfig, type TopicPartitions } from './client/consumer/consumer';
-export type { ConsumerRunConfig, EachMessagePayload, EachBatchPayload } from './client/consumer/delivery';
+export type { ConsumerRunConfig, EachMessagePayload, EachBatchPayload, UncommittedOffsets } from './client/consumer/delivery';
+export {
+  PartitionAssigners,
+  type RebalanceListener,
+  type TopicPartition,
+  type TopicPartitionOffset,
+  type TopicPartitionOffsetAndMetadata,
+  type OffsetReset,
+  type ServerAssignor,
+} from './client/consumer/options';
+export { KafkaJSNoOffsetForPartition } from './client/consumer/offsets';
+export {
+  KafkaJSDeleteGroupsError,
+  type GroupOverview,
+  type GroupDescription,
+  type MemberDescription,
+  type ConsumerGroupState,
+  type GroupLag,
+  type GroupLagPartition,
+} from './client/consumer/group-admin';
 export type { Batch, KafkaMessage, IHeaders } from './client/consumer/messages';
 export { Admin, type ITopicConfig, type PartitionMetadata, type PartitionOffset } from './client/admin';
 export {

@@ -2,6 +2,7 @@
 import { KafkaJSNonRetriableError, KafkaJSProtocolError } from './errors';
 import type { HttpClient } from './http';
 import type { Metadata } from './metadata';
+import { GroupAdmin } from './consumer/group-admin';
 
 export interface ITopicConfig {
   topic: string;
@@ -42,10 +43,14 @@ function checkTopicName(topic: unknown): asserts topic is string {
 }
 
 export class Admin {
+  private readonly groups: GroupAdmin;
+
   constructor(
     private readonly http: HttpClient,
     private readonly metadata: Metadata,
-  ) {}
+  ) {
+    this.groups = new GroupAdmin(http);
+  }
 
   async connect(): Promise<void> {
     await this.http.clusterId();
@@ -131,6 +136,16 @@ export class Admin {
     const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
     return { brokers: [{ nodeId: 0, host: url.hostname, port }], controller: null, clusterId: await this.http.clusterId() };
   }
+
+  // Consumer groups (lib/client/consumer/group-admin.ts), in kafkajs's shapes.
+  listGroups = () => this.groups.listGroups();
+  describeGroups = (groupIds: string[]) => this.groups.describeGroups(groupIds);
+  fetchOffsets = (o: { groupId: string; topics?: string[]; resolveOffsets?: boolean }) => this.groups.fetchOffsets(o);
+  resetOffsets = (o: { groupId: string; topic: string; earliest?: boolean }) => this.groups.resetOffsets(o);
+  setOffsets = (o: { groupId: string; topic: string; partitions: Array<{ partition: number; offset: string | number }> }) => this.groups.setOffsets(o);
+  deleteGroups = (groupIds: string[]) => this.groups.deleteGroups(groupIds);
+  /** Brook: lag of every committed partition with Burrow's status, and the group's. */
+  fetchGroupLag = (groupId: string) => this.groups.fetchGroupLag(groupId);
 
   private async partitionOffsets(topic: string, timestamp?: number) {
     const count = await this.metadata.partitionCount(topic, true);
