@@ -57,6 +57,7 @@ export class Consumer {
     }
     this.fetcher = new Fetcher(http, {
       maxWaitTimeInMs: Math.min(config.maxWaitTimeInMs ?? 10_000, 20_000),
+      isolationLevel: config.readUncommitted ? 'read_uncommitted' : 'read_committed',
       maxBytes: Math.min(config.maxBytes ?? MAX_FETCH_BYTES, MAX_FETCH_BYTES),
       maxBytesPerPartition: config.maxBytesPerPartition ?? 1024 * 1024,
     });

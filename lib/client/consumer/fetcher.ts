@@ -33,6 +33,7 @@ export interface PartitionFetch extends FetchTarget {
 
 export interface FetcherOptions {
   maxWaitTimeInMs: number;
+  isolationLevel: 'read_committed' | 'read_uncommitted';
   maxBytes: number;
   maxBytesPerPartition: number;
 }
@@ -55,6 +56,7 @@ export class Fetcher {
       path: 'v3/clusters/{cluster}/fetch',
       json: {
         max_wait_ms: this.o.maxWaitTimeInMs,
+        isolation_level: this.o.isolationLevel,
         max_bytes: Math.min(this.o.maxBytes, MAX_FETCH_BYTES),
         partitions: ordered.map((t) => ({ topic_name: t.topic, partition_id: t.partition, offset: t.offset, max_bytes: Math.min(this.o.maxBytesPerPartition, MAX_FETCH_BYTES) })),
       },

@@ -31,6 +31,11 @@ export interface ConsumerConfig {
   groupId?: string;
   /** Long-poll wait when no partition has new records (≤ 20 000). Default 10 000 ms. */
   maxWaitTimeInMs?: number;
+  /**
+   * kafkajs's isolation switch: false (the default, as in kafkajs) reads committed records only —
+   * up to the last stable offset, never a record of an aborted transaction; true reads everything.
+   */
+  readUncommitted?: boolean;
   /** Bytes in one fetch answer (≤ 4 MiB). Default 4 MiB. */
   maxBytes?: number;
   /** Bytes per partition in one fetch answer. Default 1 MiB. */
