@@ -9,7 +9,7 @@
  */
 import type { ChaosRule } from './schedule';
 
-export type ProduceApi = 'records' | 'records-stream' | 'batch';
+export type ProduceApi = 'records' | 'records-stream' | 'batch' | 'sdk';
 export type FailKind = 'http' | 'network' | 'timeout';
 
 export interface SentRecord {

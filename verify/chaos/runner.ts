@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { freePort } from '../../lib/local/free-port';
 import { startLocalStack, type LocalStack } from '../../lib/local/stack';
 import { check, type CheckReport } from './checker';
+import { IdempotentProducer } from './idempotent-producer';
 import { History } from './history';
 import { http, sleep } from './http';
 import { FAULTS_PATH } from './protocol';
@@ -22,6 +23,8 @@ export interface ChaosOptions {
   /** Where history.jsonl, report.json, schedule.txt and server.log go (default chaos-out/<seed>). */
   outDir?: string;
   producers?: number;
+  /** SDK producers with idempotence on: any duplicate of theirs is an anomaly. */
+  idempotentProducers?: number;
   partitions?: number;
   fetchers?: number;
   /** Switch kinds of scheduled events off. */
@@ -57,6 +60,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const started = Date.now();
   const { seed, durationMs } = options;
   const producersCount = options.producers ?? 4;
+  const idempotentCount = options.idempotentProducers ?? 1;
   const partitions = options.partitions ?? 3;
   const fetchersCount = options.fetchers ?? 2;
   const log = options.log ?? ((line: string) => console.log(line));
@@ -67,7 +71,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const schedule = makeSchedule(seed, durationMs, { ...options.schedule, fetchers: fetchersCount });
   const scheduleText = schedule.map(describeEvent);
   writeFileSync(join(outDir, 'schedule.txt'), scheduleText.join('\n') + '\n');
-  log(`chaos seed ${seed}: ${durationMs / 1000} s, ${producersCount} producers, ${fetchersCount} fetchers, ${partitions} partitions`);
+  log(`chaos seed ${seed}: ${durationMs / 1000} s, ${producersCount} producers, ${idempotentCount} idempotent, ${fetchersCount} fetchers, ${partitions} partitions`);
   log(`schedule (${schedule.length} events):`);
   for (const line of scheduleText) log(`  ${line}`);
 
@@ -75,7 +79,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const dataDir = mkdtempSync(join(tmpdir(), `brook-chaos-${seed}-`));
   let stack: LocalStack | undefined;
   let server: ServerProcess | undefined;
-  const producers: Producer[] = [];
+  const producers: Array<Producer | IdempotentProducer> = [];
   const fetchers: Fetcher[] = [];
   const giveUp = new AbortController();
   const timers = new Set<NodeJS.Timeout>();
@@ -159,6 +163,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     history.add({ type: 'phase', phase: 'run' });
     runStart = history.now();
     for (let i = 0; i < producersCount; i++) producers.push(new Producer(ctx, i));
+    for (let i = 0; i < idempotentCount; i++) producers.push(new IdempotentProducer(ctx, i));
     for (let i = 0; i < fetchersCount; i++) fetchers.push(new Fetcher(ctx, i));
     producing = Promise.all(producers.map((p) => p.run(giveUp.signal)));
     fetchers.forEach((f) => f.start());
