@@ -1,20 +1,8 @@
 // brook consume --group: a member of the group through the SDK consumer's groupId, committing
 // what it printed and leaving on exit; a second run resumes from the commit.
-//
-// PENDING-SDK-GROUPS: this needs consumer-group support in lib/client/consumer (groupId joins the
-// group and commits). Until the SDK has it, the SDK only warns "Consumer groups are not in the
-// SDK yet" and this file skips itself; once it lands the probe below turns the test on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Brook } from '../../lib/client/brook';
 import { startTestServer, uniqueTopic, type TestServer } from '../client/support';
 import { brook, cliFor, rows } from './helpers';
-
-function sdkJoinsGroups(): boolean {
-  const warnings: string[] = [];
-  const log = (m: string) => void warnings.push(m);
-  const consumer = new Brook({ url: 'http://127.0.0.1:1', clusterId: 'probe', logger: { error: log, warn: log, info: log, debug: log } }).consumer({ groupId: 'probe' });
-  return !warnings.some((w) => /not in the SDK yet/i.test(w)) && typeof (consumer as { commitOffsets?: unknown }).commitOffsets === 'function';
-}
 
 let server: TestServer;
 let cli: ReturnType<typeof cliFor>;
@@ -25,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-describe.skipIf(!sdkJoinsGroups())('brook consume --group (PENDING-SDK-GROUPS until the SDK joins groups)', () => {
+describe('brook consume --group', () => {
   it('commits what it printed, leaves the group on exit, and resumes from the commit', async () => {
     const topic = uniqueTopic('cli-cg');
     const group = uniqueTopic('cg');
