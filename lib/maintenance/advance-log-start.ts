@@ -1,10 +1,10 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Broker } from '../broker/context';
 import { BrookError } from '../errors';
 import { batchWrite } from '../metadata/batch-write';
 import { requestToken, transactOnCondition } from '../metadata/conditional-write';
 import { toHead } from '../metadata/heads';
 import { batchPk, headKey } from '../metadata/keys';
+import { queryPages } from '../metadata/query-pages';
 import type { PartitionHead } from '../metadata/types';
 
 /**
@@ -51,21 +51,14 @@ export async function advanceLogStart(broker: Broker, topicName: string, head: P
 async function deleteEntriesBelow(broker: Broker, topicId: string, partition: number, offset: number): Promise<number> {
   const pk = batchPk(topicId, partition);
   let deleted = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await broker.clients.ddb.send(
-      new QueryCommand({
-        TableName: broker.config.batchesTable,
-        KeyConditionExpression: 'pk = :pk AND lastOffset < :offset',
-        ExpressionAttributeValues: { ':pk': pk, ':offset': offset },
-        ProjectionExpression: 'pk, lastOffset',
-        ExclusiveStartKey: start,
-      }),
-    );
-    const keys = (out.Items ?? []).map((k) => ({ DeleteRequest: { Key: { pk, lastOffset: k.lastOffset } } }));
-    await batchWrite(broker.clients.ddb, broker.config.batchesTable, keys);
-    deleted += keys.length;
-    start = out.LastEvaluatedKey;
-  } while (start);
+  for await (const page of queryPages(broker.clients.ddb, {
+    TableName: broker.config.batchesTable,
+    KeyConditionExpression: 'pk = :pk AND lastOffset < :offset',
+    ExpressionAttributeValues: { ':pk': pk, ':offset': offset },
+    ProjectionExpression: 'pk, lastOffset',
+  })) {
+    await batchWrite(broker.clients.ddb, broker.config.batchesTable, page.map((k) => ({ DeleteRequest: { Key: { pk, lastOffset: k.lastOffset } } })));
+    deleted += page.length;
+  }
   return deleted;
 }

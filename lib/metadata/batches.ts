@@ -1,4 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { queryPages } from './query-pages';
 import type { Broker } from '../broker/context';
 import { batchPk } from './keys';
 import type { BatchIndexEntry } from './types';
@@ -55,18 +56,12 @@ export async function findBatchByTimestamp(
 
 /** Every index entry of a partition from `fromOffset` on, oldest first, page by page. */
 export async function* listEntries(broker: Broker, topicId: string, partition: number, fromOffset = 0): AsyncGenerator<BatchIndexEntry[]> {
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await broker.clients.ddb.send(
-      new QueryCommand({
-        TableName: broker.config.batchesTable,
-        KeyConditionExpression: 'pk = :pk AND lastOffset >= :offset',
-        ExpressionAttributeValues: { ':pk': batchPk(topicId, partition), ':offset': fromOffset },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    if (out.Items?.length) yield out.Items as BatchIndexEntry[];
-    start = out.LastEvaluatedKey;
-  } while (start);
+  for await (const page of queryPages(broker.clients.ddb, {
+    TableName: broker.config.batchesTable,
+    KeyConditionExpression: 'pk = :pk AND lastOffset >= :offset',
+    ExpressionAttributeValues: { ':pk': batchPk(topicId, partition), ':offset': fromOffset },
+    ConsistentRead: true,
+  })) {
+    if (page.length) yield page as unknown as BatchIndexEntry[];
+  }
 }

@@ -1,4 +1,5 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './query-pages';
 import type { Broker } from '../broker/context';
 import type { GroupState, Liveness } from '../groups/types';
 
@@ -66,20 +67,11 @@ export async function putLiveness(broker: Broker, groupId: string, memberId: str
 
 /** All group ids, sorted: one Query of the registry partition key, paged. */
 export async function listGroupIds(broker: Broker): Promise<string[]> {
-  const ids: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await broker.clients.ddb.send(
-      new QueryCommand({
-        TableName: broker.config.metadataTable,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': GROUPS_PK },
-        ProjectionExpression: 'sk',
-        ExclusiveStartKey: start,
-      }),
-    );
-    ids.push(...(out.Items ?? []).map((i) => i.sk as string));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return ids;
+  const items = await queryAll(broker.clients.ddb, {
+    TableName: broker.config.metadataTable,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': GROUPS_PK },
+    ProjectionExpression: 'sk',
+  });
+  return items.map((i) => i.sk as string);
 }

@@ -1,4 +1,5 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './query-pages';
 import type { Broker } from '../broker/context';
 import { BrookError } from '../errors';
 import { TOPICS_PK, topicKey } from './keys';
@@ -30,19 +31,10 @@ export async function getTopic(broker: Broker, name: string): Promise<TopicItem>
 
 /** All topics, sorted by name: one Query of the "topics" partition key, paged. */
 export async function listTopics(broker: Broker): Promise<TopicItem[]> {
-  const topics: TopicItem[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await broker.clients.ddb.send(
-      new QueryCommand({
-        TableName: broker.config.metadataTable,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': TOPICS_PK },
-        ExclusiveStartKey: start,
-      }),
-    );
-    topics.push(...(out.Items ?? []).map(toTopic));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return topics;
+  const items = await queryAll(broker.clients.ddb, {
+    TableName: broker.config.metadataTable,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': TOPICS_PK },
+  });
+  return items.map(toTopic);
 }
