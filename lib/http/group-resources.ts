@@ -1,4 +1,5 @@
 import type { GroupDescription } from '../broker/group-describe';
+import { Resources } from './resources';
 import type { GroupLag } from '../broker/group-lag';
 import { pairs } from '../groups/assignment';
 import { memberStateName } from '../groups/group-state';
@@ -14,23 +15,9 @@ const partitionList = (a: Assignment) => pairs(a).map(([topic_name, partition_id
  * KafkaConsumerAssignment, KafkaConsumerLag, KafkaConsumerGroupLagSummary) with Brook's own
  * fields added (epochs, member state, host, Burrow status), and Brook's status resource.
  */
-export class GroupResources {
-  constructor(
-    private readonly base: string,
-    readonly clusterId: string,
-  ) {}
-
-  private url(path = '') {
-    return `${this.base}/v3/clusters/${this.clusterId}${path}`;
-  }
-  private crn(path = '') {
-    return `crn:///kafka=${this.clusterId}${path}`;
-  }
+export class GroupResources extends Resources {
   private meta(path: string, crn: string) {
     return { self: this.url(path), resource_name: this.crn(crn) };
-  }
-  private rel(path: string) {
-    return { related: this.url(path) };
   }
   private g(groupId: string) {
     return `/consumer-groups/${encodeURIComponent(groupId)}`;

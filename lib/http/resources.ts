@@ -3,17 +3,17 @@ import type { TopicItem } from '../metadata/types';
 /** REST Proxy v3 resources: each has `kind`, `metadata.self` and `related` links. */
 export class Resources {
   constructor(
-    private readonly base: string,
+    protected readonly base: string,
     readonly clusterId: string,
   ) {}
 
-  private url(path = '') {
+  protected url(path = '') {
     return `${this.base}/v3/clusters/${this.clusterId}${path}`;
   }
-  private crn(path = '') {
+  protected crn(path = '') {
     return `crn:///kafka=${this.clusterId}${path}`;
   }
-  private rel(path: string) {
+  protected rel(path: string) {
     return { related: this.url(path) };
   }
 
