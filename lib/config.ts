@@ -11,7 +11,15 @@ export interface BrookConfig {
   /** One endpoint for S3 and DynamoDB (LocalStack), or per service for the local emulators. */
   endpoints: { s3?: string; dynamodb?: string };
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /**
+   * How a produce commits its offsets (docs/rfcs/0003-hot-partitions.md): `reserve` (the default)
+   * reserves a range with an atomic counter and publishes its index entry without conflicts;
+   * `conditional` is the original head-conditional transaction, kept for the bench's comparison.
+   */
+  commitProtocol: CommitProtocol;
 }
+
+export type CommitProtocol = 'reserve' | 'conditional';
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BrookConfig {
   const shared = env.AWS_ENDPOINT_URL;
@@ -25,5 +33,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BrookConfig
       s3: env.AWS_ENDPOINT_URL_S3 ?? shared,
       dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB ?? shared,
     },
+    commitProtocol: env.BROOK_COMMIT_PROTOCOL === 'conditional' ? 'conditional' : 'reserve',
   };
 }

@@ -15,7 +15,7 @@ export interface RouteEntry {
  */
 export function routeTable(): RouteEntry[] {
   const app = createApp(
-    createBroker({ clusterId: 'x', metadataTable: 'x', batchesTable: 'x', bucket: 'x', region: 'us-east-1', endpoints: {} }),
+    createBroker({ clusterId: 'x', metadataTable: 'x', batchesTable: 'x', bucket: 'x', region: 'us-east-1', endpoints: {}, commitProtocol: 'reserve' }),
   );
   const doc = app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Brook', version: '0' } });
   const routes: RouteEntry[] = [{ method: 'GET', path: '/openapi.json', fn: 'admin' }];

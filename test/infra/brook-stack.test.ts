@@ -105,7 +105,7 @@ describe('BrookStack (defaults)', () => {
     expect(actual.sort(byKey)).toEqual(expected.sort(byKey));
 
     // And those are the routes the app's router really serves (Hono's table, not the OpenAPI document).
-    const app = createApp(createBroker({ clusterId: 'x', metadataTable: 'x', batchesTable: 'x', bucket: 'x', region: 'us-east-1', endpoints: {} }));
+    const app = createApp(createBroker({ clusterId: 'x', metadataTable: 'x', batchesTable: 'x', bucket: 'x', region: 'us-east-1', endpoints: {}, commitProtocol: 'reserve' }));
     const served = new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path.replace(/\/:([A-Za-z_]+)/g, '/{$1}')}`));
     expect(new Set(routes.map((r) => r.RouteKey))).toEqual(served);
   });
