@@ -24,6 +24,15 @@ export interface DynamoStats {
   requests: number;
   /** Attempts that failed (a cancelled transaction still counts: see billing below). */
   failed: number;
+  /** Failed attempts by the error's name (TransactionCanceledException, ConditionalCheckFailedException, …). */
+  errors: Record<string, number>;
+  /**
+   * Attempts refused on a condition: a ConditionalCheckFailedException, or a cancelled transaction
+   * with at least one ConditionalCheckFailed reason (counted once however many items failed).
+   */
+  conditionFailed: number;
+  /** Reasons given by cancelled transactions, by code (ConditionalCheckFailed, TransactionConflict, …; "None" left out). */
+  cancellationReasons: Record<string, number>;
   /** What DynamoDB (Local) said it consumed. */
   reportedUnits: number;
   /** What AWS bills by its rules for the same requests. */
@@ -53,6 +62,8 @@ const CAPACITY_COMMANDS = new Set([
   'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan',
   'BatchGetItem', 'BatchWriteItem', 'TransactWriteItems', 'TransactGetItems',
 ]);
+
+const SINGLE_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
 
 /** S3's price tiers: PUT/COPY/POST/LIST at one rate, DELETE free, everything else at the GET rate. */
 const S3_PUT_TIER = new Set(['PutObject', 'CopyObject', 'CreateMultipartUpload', 'UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload']);
@@ -130,7 +141,7 @@ export class Accounting {
               throw err;
             }
           }
-          const d = (stats.dynamodb[name] ??= { requests: 0, failed: 0, reportedUnits: 0, billedRru: 0, billedWru: 0 });
+          const d = (stats.dynamodb[name] ??= { requests: 0, failed: 0, errors: {}, conditionFailed: 0, cancellationReasons: {}, reportedUnits: 0, billedRru: 0, billedWru: 0 });
           d.requests++;
           const input = (context as any).benchInput as Input | undefined;
           try {
@@ -141,8 +152,12 @@ export class Accounting {
             return result;
           } catch (err) {
             d.failed++;
+            this.safely(() => countFailure(d, err));
             // A cancelled transaction is billed as if it had been applied: the pessimistic reading.
-            if (input && name === 'TransactWriteItems') this.safely(() => this.bill(stats, d, name, input, {}, false));
+            // A single-item write refused on its condition still consumes write units on AWS
+            // (sized here as if applied, at least 1).
+            const refused = (err as { name?: string })?.name === 'ConditionalCheckFailedException' && SINGLE_WRITES.has(name);
+            if (input && (name === 'TransactWriteItems' || refused)) this.safely(() => this.bill(stats, d, name, input, {}, false));
             throw err;
           }
         },
@@ -261,6 +276,16 @@ export class Accounting {
     }
     return Object.fromEntries(Object.entries(out).sort());
   }
+}
+
+/** What a failed DynamoDB attempt was: by error name, condition failures, cancellation reasons. */
+export function countFailure(d: Pick<DynamoStats, 'errors' | 'conditionFailed' | 'cancellationReasons'>, err: unknown): void {
+  const e = err as { name?: string; CancellationReasons?: Array<{ Code?: string }> } | undefined;
+  const name = e?.name ?? 'Error';
+  d.errors[name] = (d.errors[name] ?? 0) + 1;
+  const codes = (e?.CancellationReasons ?? []).map((r) => r.Code ?? 'None').filter((c) => c !== 'None');
+  for (const code of codes) d.cancellationReasons[code] = (d.cancellationReasons[code] ?? 0) + 1;
+  if (name === 'ConditionalCheckFailedException' || codes.includes('ConditionalCheckFailed')) d.conditionFailed++;
 }
 
 const imageKey = (table: string, key: WireItem | undefined) => `${table}\u0000${JSON.stringify(key ?? {})}`;
