@@ -3,7 +3,7 @@
  * endpoint option, Brook ÷ baseline, and the same workloads priced on Kinesis and MSK Serverless.
  * No measurement and no formatting here.
  */
-import type { Accounting } from './accounting';
+import type { Accounting, ScopeStats } from './accounting';
 import {
   GiB,
   HOURS_PER_MONTH,
@@ -19,6 +19,7 @@ import {
 } from './cost';
 import type { E2EResult } from './workloads/e2e';
 import type { FetchCellResult } from './workloads/fetch';
+import type { HotPartitionPlan, HotPartitionResult } from './workloads/hot-partition';
 import type { IdleResult, PollResult } from './workloads/idle';
 import type { ProduceCellResult } from './workloads/produce';
 import type { LingerResult } from './workloads/sdk';
@@ -259,6 +260,156 @@ export function monthlyExample(produce: ProduceRow | undefined, fetch: FetchRow 
   };
 }
 
+/** Requests of one scope per acknowledged commit (produce request). */
+export interface PerCommit {
+  /** DynamoDB attempts by operation (GetItem, UpdateItem, TransactWriteItems, …), failed ones included. */
+  dynamodb: Record<string, number>;
+  dynamodbTotal: number;
+  /** S3 requests by command. */
+  s3: Record<string, number>;
+  s3Total: number;
+  /** Transactions cancelled (TransactionCanceledException), whatever the reason. */
+  cancelled: number;
+  /** Attempts refused on a condition: ConditionalCheckFailedException, or a cancelled transaction with a ConditionalCheckFailed reason. */
+  conditionFailed: number;
+  /** Every failed DynamoDB attempt, by error name. */
+  errors: Record<string, number>;
+  /** Write and read units by AWS's rules (cancelled transactions charged in full). */
+  wru: number;
+  rru: number;
+}
+
+export function perCommit(stats: ScopeStats | undefined, commits: number): PerCommit | undefined {
+  if (!stats || !(commits > 0)) return undefined;
+  const per = (n: number) => n / commits;
+  const dynamo = Object.entries(stats.dynamodb);
+  const errors: Record<string, number> = {};
+  for (const [, d] of dynamo) for (const [name, n] of Object.entries(d.errors ?? {})) errors[name] = (errors[name] ?? 0) + per(n);
+  return {
+    dynamodb: Object.fromEntries(dynamo.map(([name, d]) => [name, per(d.requests)]).sort(([a], [b]) => String(a).localeCompare(String(b)))),
+    dynamodbTotal: per(dynamo.reduce((n, [, d]) => n + d.requests, 0)),
+    s3: Object.fromEntries(Object.entries(stats.s3).map(([name, n]) => [name, per(n)]).sort(([a], [b]) => String(a).localeCompare(String(b)))),
+    s3Total: per(Object.values(stats.s3).reduce((n, x) => n + x, 0)),
+    cancelled: per(dynamo.reduce((n, [, d]) => n + (d.errors?.TransactionCanceledException ?? 0), 0)),
+    conditionFailed: per(dynamo.reduce((n, [, d]) => n + (d.conditionFailed ?? 0), 0)),
+    errors,
+    wru: per(dynamo.reduce((n, [, d]) => n + d.billedWru, 0)),
+    rru: per(dynamo.reduce((n, [, d]) => n + d.billedRru, 0)),
+  };
+}
+
+export interface HotPartitionRow extends HotPartitionResult {
+  perCommit?: PerCommit;
+}
+
+/** The new protocol ÷ the old one at one shape. NaN where either side acknowledged nothing. */
+export interface ProtocolComparison {
+  producers: number;
+  requestBytes: number;
+  commitsPerSec: number;
+  p50: number;
+  p99: number;
+  dynamodbPerCommit: number;
+}
+
+/** Issue 11's targets for the new protocol against the old, at the same shape in the same run. */
+export const HOT_TARGETS = {
+  /** Where throughput and tail latency are judged. */
+  contendedProducers: 8,
+  minCommitsRatio: 4,
+  maxP99Ratio: 0.25,
+  /** Single-producer latency (p50) may grow at most this much. */
+  maxSingleP50Ratio: 1.2,
+};
+
+export interface TargetCheck {
+  target: string;
+  producers: number;
+  requestBytes: number;
+  measured: number;
+  pass: boolean;
+}
+
+export interface HotPartitionAnalysis {
+  oldProtocol: string;
+  newProtocol: string;
+  plan?: HotPartitionPlan;
+  rows: HotPartitionRow[];
+  comparisons: ProtocolComparison[];
+  targets: TargetCheck[];
+  /** DynamoDB operations each protocol used (over all its cells), and whether the two lists are the same. */
+  operations: { old: string[]; new: string[]; same: boolean };
+}
+
+const ratioOf = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? a / b : NaN);
+
+export function compareProtocols(rows: HotPartitionRow[], oldProtocol: string, newProtocol: string): ProtocolComparison[] {
+  const out: ProtocolComparison[] = [];
+  for (const n of rows.filter((r) => r.protocol === newProtocol)) {
+    const o = rows.find((r) => r.protocol === oldProtocol && r.producers === n.producers && r.requestBytes === n.requestBytes);
+    if (!o) continue;
+    const acked = n.load.ops > 0 && o.load.ops > 0;
+    out.push({
+      producers: n.producers,
+      requestBytes: n.requestBytes,
+      commitsPerSec: acked ? ratioOf(n.load.opsPerSec, o.load.opsPerSec) : NaN,
+      p50: acked ? ratioOf(n.load.latencyMs.p50, o.load.latencyMs.p50) : NaN,
+      p99: acked ? ratioOf(n.load.latencyMs.p99, o.load.latencyMs.p99) : NaN,
+      dynamodbPerCommit: ratioOf(n.perCommit?.dynamodbTotal ?? NaN, o.perCommit?.dynamodbTotal ?? NaN),
+    });
+  }
+  return out.sort((a, b) => a.requestBytes - b.requestBytes || a.producers - b.producers);
+}
+
+/**
+ * The targets, at every request size measured: at 8 producers commits/s ≥ 4× and p99 ≤ ¼ of the
+ * old protocol's; with one producer p50 ≤ 1.2×. A shape that was not measured, or where either
+ * protocol acknowledged nothing, fails (measured NaN).
+ */
+export function checkHotTargets(comparisons: ProtocolComparison[], sizes: number[], t = HOT_TARGETS): TargetCheck[] {
+  const at = (producers: number, requestBytes: number) => comparisons.find((c) => c.producers === producers && c.requestBytes === requestBytes);
+  const checks: TargetCheck[] = [];
+  const check = (target: string, producers: number, requestBytes: number, measured: number | undefined, ok: (x: number) => boolean) => {
+    const m = measured ?? NaN;
+    checks.push({ target, producers, requestBytes, measured: m, pass: Number.isFinite(m) && ok(m) });
+  };
+  for (const size of [...new Set(sizes)].sort((a, b) => a - b)) {
+    const hot = at(t.contendedProducers, size);
+    check(`commits/s at ${t.contendedProducers} producers ≥ ${t.minCommitsRatio}×`, t.contendedProducers, size, hot?.commitsPerSec, (x) => x >= t.minCommitsRatio);
+    check(`p99 at ${t.contendedProducers} producers ≤ ${t.maxP99Ratio}×`, t.contendedProducers, size, hot?.p99, (x) => x <= t.maxP99Ratio);
+    check(`p50 with 1 producer ≤ ${t.maxSingleP50Ratio}×`, 1, size, at(1, size)?.p50, (x) => x <= t.maxSingleP50Ratio);
+  }
+  return checks;
+}
+
+/** The DynamoDB operations a protocol's cells made (any count above zero), sorted. */
+export function operationsOf(rows: HotPartitionRow[], protocol: string): string[] {
+  const names = new Set<string>();
+  for (const r of rows) if (r.protocol === protocol) for (const [name, n] of Object.entries(r.perCommit?.dynamodb ?? {})) if (n > 0) names.add(name);
+  return [...names].sort();
+}
+
+export function analyzeHotPartition(
+  accounting: Accounting,
+  results: HotPartitionResult[],
+  opts: { oldProtocol?: string; newProtocol?: string; plan?: HotPartitionPlan } = {},
+): HotPartitionAnalysis {
+  const oldProtocol = opts.oldProtocol ?? 'conditional';
+  const newProtocol = opts.newProtocol ?? 'reserve';
+  const rows: HotPartitionRow[] = results.map((r) => ({ ...r, perCommit: perCommit(accounting.scopes.get(r.scope), r.load.ops) }));
+  const comparisons = compareProtocols(rows, oldProtocol, newProtocol);
+  const ops = { old: operationsOf(rows, oldProtocol), new: operationsOf(rows, newProtocol) };
+  return {
+    oldProtocol,
+    newProtocol,
+    plan: opts.plan,
+    rows,
+    comparisons,
+    targets: checkHotTargets(comparisons, rows.map((r) => r.requestBytes)),
+    operations: { ...ops, same: ops.old.join() === ops.new.join() },
+  };
+}
+
 export interface Analysis {
   produce: ProduceRow[];
   fetch: FetchRow[];
@@ -270,4 +421,6 @@ export interface Analysis {
   idleTopic: ReturnType<typeof idleTopicRows>;
   itemSizes: ItemSizes;
   examples: Array<NonNullable<ReturnType<typeof monthlyExample>>>;
+  /** Both commit protocols on one partition (absent from runs made before the workload existed). */
+  hotPartition?: HotPartitionAnalysis;
 }
