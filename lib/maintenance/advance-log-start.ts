@@ -6,14 +6,25 @@ import { toHead } from '../metadata/heads';
 import { batchPk, headKey } from '../metadata/keys';
 import { queryPages } from '../metadata/query-pages';
 import type { PartitionHead } from '../metadata/types';
+import { trimAbortedBelow } from '../transactions/aborted-index';
+
+export interface LogStartMove {
+  logStartOffset: number;
+  /** Batch index entries deleted (wholly below the new log start). */
+  entriesDeleted: number;
+  /** Aborted-transactions index entries deleted (abort marker below the new log start). */
+  abortedEntriesDeleted: number;
+}
 
 /**
  * Move a partition's log start offset forward (retention, DeleteRecords), then delete the index
- * entries that lie wholly below it. The head moves first, so a fetch that still finds an entry
- * below the new start re-reads the head and answers OFFSET_OUT_OF_RANGE; the entries' S3 objects
- * are left to garbage collection, which deletes them once nothing references them.
+ * entries that lie wholly below it, then the aborted-transactions index entries whose abort marker
+ * lies below it (Kafka deletes a segment's .txnindex with the segment). The head moves first, so a
+ * fetch that still finds an entry below the new start re-reads the head and answers
+ * OFFSET_OUT_OF_RANGE; the entries' S3 objects are left to garbage collection, which deletes them
+ * once nothing references them.
  */
-export async function advanceLogStart(broker: Broker, topicName: string, head: PartitionHead, newStart: number): Promise<{ logStartOffset: number; entriesDeleted: number }> {
+export async function advanceLogStart(broker: Broker, topicName: string, head: PartitionHead, newStart: number): Promise<LogStartMove> {
   const where = `${topicName}-${head.partition}`;
   const { state } = await transactOnCondition(broker.clients.ddb, head, {
     what: `advance the log start of ${where}`,
@@ -45,7 +56,9 @@ export async function advanceLogStart(broker: Broker, topicName: string, head: P
     isDone: (h) => h.logStartOffset >= newStart,
   });
   const logStartOffset = Math.max(state.logStartOffset, newStart);
-  return { logStartOffset, entriesDeleted: await deleteEntriesBelow(broker, head.topicId, head.partition, logStartOffset) };
+  const entriesDeleted = await deleteEntriesBelow(broker, head.topicId, head.partition, logStartOffset);
+  const abortedEntriesDeleted = await trimAbortedBelow(broker, head.topicId, head.partition, logStartOffset);
+  return { logStartOffset, entriesDeleted, abortedEntriesDeleted };
 }
 
 async function deleteEntriesBelow(broker: Broker, topicId: string, partition: number, offset: number): Promise<number> {

@@ -24,6 +24,8 @@ export interface MaintenanceReport extends GarbageReport {
   partitionsChecked: number;
   partitionsTrimmed: number;
   entriesDeleted: number;
+  /** Aborted-transactions index entries below the new log starts, deleted with them. */
+  abortedEntriesDeleted: number;
   entriesMerged: number;
   mergedEntriesWritten: number;
   recordsCompacted: number;
@@ -40,7 +42,7 @@ export interface MaintenanceReport extends GarbageReport {
  */
 export async function runMaintenance(broker: Broker, options: MaintenanceOptions = {}): Promise<MaintenanceReport> {
   const now = options.now ?? Date.now();
-  const report: MaintenanceReport = { partitionsChecked: 0, partitionsTrimmed: 0, entriesDeleted: 0, entriesMerged: 0, mergedEntriesWritten: 0, recordsCompacted: 0, transactionsAborted: 0, transactionsCompleted: 0, objectsListed: 0, objectsDeleted: 0, entriesOfDeletedTopics: 0 };
+  const report: MaintenanceReport = { partitionsChecked: 0, partitionsTrimmed: 0, entriesDeleted: 0, abortedEntriesDeleted: 0, entriesMerged: 0, mergedEntriesWritten: 0, recordsCompacted: 0, transactionsAborted: 0, transactionsCompleted: 0, objectsListed: 0, objectsDeleted: 0, entriesOfDeletedTopics: 0 };
   const txns = await abortExpiredTransactions(broker, now);
   report.transactionsAborted = txns.aborted;
   report.transactionsCompleted = txns.completed;
@@ -60,10 +62,11 @@ export async function runMaintenance(broker: Broker, options: MaintenanceOptions
         for await (const page of listEntries(broker, topic.topicId, head.partition, head.logStartOffset)) entries.push(...page);
         const start = retentionStart(entries, head, policy, now);
         if (start > head.logStartOffset) {
-          const { entriesDeleted, logStartOffset } = await advanceLogStart(broker, topic.topicName, head, start);
-          head = { ...head, logStartOffset };
+          const moved = await advanceLogStart(broker, topic.topicName, head, start);
+          head = { ...head, logStartOffset: moved.logStartOffset };
           report.partitionsTrimmed++;
-          report.entriesDeleted += entriesDeleted;
+          report.entriesDeleted += moved.entriesDeleted;
+          report.abortedEntriesDeleted += moved.abortedEntriesDeleted;
         }
       }
       if (compacts) {

@@ -13,6 +13,7 @@ const LABELS: Record<string, string> = {
   partitionsChecked: 'partitions checked',
   partitionsTrimmed: 'partitions trimmed (retention)',
   entriesDeleted: 'index entries deleted',
+  abortedEntriesDeleted: 'aborted-transaction index entries deleted',
   recordsCompacted: 'records compacted away',
   entriesMerged: 'small entries merged',
   mergedEntriesWritten: 'merged entries written',
