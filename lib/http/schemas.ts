@@ -64,4 +64,7 @@ export const intQuery = (max = Number.MAX_SAFE_INTEGER) =>
     .transform(Number)
     .refine((n) => n <= max, `must be at most ${max}`);
 
+/** Kafka's isolation.level as a query parameter (fetch, list offsets, group lag); absent: the route's default. */
+export const IsolationLevelQuery = z.enum(['read_uncommitted', 'read_committed']).optional();
+
 export const AnyResource = z.record(z.string(), z.any());

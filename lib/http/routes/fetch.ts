@@ -4,7 +4,7 @@ import { fetch, DEFAULT_MAX_BYTES, DEFAULT_MAX_WAIT_MS } from '../../broker/fetc
 import { listOffsets, offsetForTimestamp } from '../../broker/list-offsets';
 import { decodeRecordBatch } from '../../log/record-batch';
 import { fromBytes } from '../record-data';
-import { intQuery, PartitionParams } from '../schemas';
+import { intQuery, IsolationLevelQuery, PartitionParams } from '../schemas';
 import { brookRoute } from './route';
 
 export const RECORD_BATCHES_CONTENT_TYPE = 'application/vnd.kafka.record-batches';
@@ -19,7 +19,7 @@ const FetchQuery = z.object({
   max_wait_ms: intQuery(MAX_WAIT_LIMIT_MS).optional(),
   key_format: z.enum(['BINARY', 'STRING', 'JSON']).optional(),
   value_format: z.enum(['BINARY', 'STRING', 'JSON']).optional(),
-  isolation_level: z.enum(['read_uncommitted', 'read_committed']).optional(),
+  isolation_level: IsolationLevelQuery,
 });
 
 const partitionPath = '/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}';
@@ -90,14 +90,14 @@ export function registerFetchRoutes(app: BrookApp): void {
     brookRoute('fetch', {
       method: 'get',
       path: `${partitionPath}/offset`,
-      summary: 'Earliest and latest offsets; with ?timestamp=ms also the first offset at or after it (offsetsForTimes)',
-      request: { params: PartitionParams, query: z.object({ timestamp: intQuery().optional() }) },
+      summary: 'Earliest and latest offsets (latest: the last stable offset for isolation_level=read_committed); with ?timestamp=ms also the first offset at or after it (offsetsForTimes)',
+      request: { params: PartitionParams, query: z.object({ timestamp: intQuery().optional(), isolation_level: IsolationLevelQuery }) },
     }),
     async (c) => {
       const { topic_name, partition_id } = c.req.valid('param');
-      const { timestamp } = c.req.valid('query');
-      const offsets = await listOffsets(c.var.broker, topic_name, partition_id);
-      const forTime = timestamp === undefined ? undefined : await offsetForTimestamp(c.var.broker, topic_name, partition_id, timestamp);
+      const { timestamp, isolation_level: isolation } = c.req.valid('query');
+      const offsets = await listOffsets(c.var.broker, topic_name, partition_id, isolation);
+      const forTime = timestamp === undefined ? undefined : await offsetForTimestamp(c.var.broker, topic_name, partition_id, timestamp, isolation);
       return c.json(
         {
           ...c.var.resources.partition(topic_name, partition_id),
