@@ -17,7 +17,11 @@ export interface BrookConfig {
    * `conditional` is the original head-conditional transaction, kept for the bench's comparison.
    */
   commitProtocol: CommitProtocol;
+  /** How old an unpublished reserved range must be before a reader seals it (RFC 0003); default 10 s. */
+  sealAfterMs?: number;
 }
+
+export const DEFAULT_SEAL_AFTER_MS = 10_000;
 
 export type CommitProtocol = 'reserve' | 'conditional';
 
@@ -34,5 +38,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BrookConfig
       dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB ?? shared,
     },
     commitProtocol: env.BROOK_COMMIT_PROTOCOL === 'conditional' ? 'conditional' : 'reserve',
+    sealAfterMs: Number(env.BROOK_SEAL_AFTER_MS) > 0 ? Number(env.BROOK_SEAL_AFTER_MS) : DEFAULT_SEAL_AFTER_MS,
   };
 }

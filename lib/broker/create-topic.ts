@@ -32,6 +32,7 @@ export const newHeadItem = (topic: TopicItem, partition: number, now: number) =>
   topicName: topic.topicName,
   partition,
   nextOffset: 0,
+  publishedThrough: 0,
   logStartOffset: 0,
   leaderEpoch: 0,
   createdAt: now,

@@ -91,14 +91,25 @@ export async function readPartition(broker: Broker, req: FetchRequest, head: Par
     if (entries.length === 0 || entries[0]!.baseOffset > req.offset) checkRange(req, await getHead(broker, req.topic, head.topicId, req.partition));
     try {
       const batches = await readBatches(broker, entries, head.leaderEpoch);
-      const last = batches.length > 0 ? readBatchHeader(batches[batches.length - 1]!) : undefined;
-      return { ...result, batches, nextOffset: last ? last.baseOffset + last.lastOffsetDelta + 1 : head.nextOffset };
+      return { ...result, batches, nextOffset: nextAfter(batches, entries, head.nextOffset) };
     } catch (err) {
       if (!(err instanceof SegmentMissingError) || attempt > 0) throw err;
       head = await getHead(broker, req.topic, head.topicId, req.partition);
       checkRange(req, head);
     }
   }
+}
+
+/**
+ * Past the last batch returned, or past the last entry read when that is further: a compacted
+ * entry may end after its last record, and a placeholder (RFC 0003) holds no batch at all. With
+ * no entry, the high watermark (compaction left nothing between the offset and the log end).
+ */
+function nextAfter(batches: Buffer[], entries: BatchIndexEntry[], highWatermark: number): number {
+  const last = batches.length > 0 ? readBatchHeader(batches[batches.length - 1]!) : undefined;
+  const afterBatch = last ? last.baseOffset + last.lastOffsetDelta + 1 : 0;
+  const afterEntry = entries.length > 0 ? Math.min(entries[entries.length - 1]!.lastOffset + 1, highWatermark) : highWatermark;
+  return Math.max(afterBatch, afterEntry);
 }
 
 function pick(entries: BatchIndexEntry[], maxBytes: number): BatchIndexEntry[] {

@@ -4,6 +4,8 @@ import { BrookError, isBrookError } from '../errors';
 import type { BrookRecord } from '../log/record-batch';
 import { commitBatch } from '../metadata/commit-batch';
 import { getHead } from '../metadata/heads';
+import { publishBatch } from '../metadata/publish';
+import { reserveOffsets } from '../metadata/reserve';
 import { checkSequence, readProducerState, type ProducerState } from '../metadata/producer-state';
 import { topicConfig } from '../metadata/topic-configs';
 import type { CommitExtras } from '../metadata/commit-batch';
@@ -41,7 +43,8 @@ interface Prepared extends PreparedBatches {
 
 /**
  * Produce: validate everything, recognise idempotent retries, write ONE S3 object holding every
- * other partition's batches, then commit each partition. Bad input is rejected before anything
+ * other partition's batches, then commit each partition: reserve its offsets and publish its
+ * index entry (RFC 0003), or with BROOK_COMMIT_PROTOCOL=conditional the head-conditional commit. Bad input is rejected before anything
  * is written. After the PUT, a partition whose commit fails gets its own error; the others are
  * acknowledged.
  */
@@ -91,26 +94,22 @@ export async function produce(broker: Broker, parts: ProducePartition[], options
 async function commit(broker: Broker, p: Prepared, objectKey: string, byteStart: number, now: number, extras?: CommitExtras): Promise<ProducePartitionResult> {
   const result = { topic: p.topic, partition: p.partition, recordCount: p.recordCount, logAppendTime: p.logAppendTime };
   try {
-    const head = await getHead(broker, p.topic, p.topicId, p.partition);
-    const committed = await commitBatch(
-      broker,
-      p.topic,
-      head,
-      {
-        recordCount: p.recordCount,
-        objectKey,
-        byteStart,
-        byteLength: p.bytes.length,
-        baseTimestamp: p.baseTimestamp,
-        maxTimestamp: p.maxTimestamp,
-        appendTime: now,
-        producerId: p.producer?.producerId,
-        producerEpoch: p.producer?.producerEpoch,
-        baseSequence: p.producer?.baseSequence,
-      },
-      p.producer && { batch: p.producer, state: p.producerState },
-      extras,
-    );
+    const pending = {
+      recordCount: p.recordCount,
+      objectKey,
+      byteStart,
+      byteLength: p.bytes.length,
+      baseTimestamp: p.baseTimestamp,
+      maxTimestamp: p.maxTimestamp,
+      appendTime: now,
+      producerId: p.producer?.producerId,
+      producerEpoch: p.producer?.producerEpoch,
+      baseSequence: p.producer?.baseSequence,
+    };
+    const idempotent = p.producer && { batch: p.producer, state: p.producerState };
+    const committed = broker.config.commitProtocol === 'conditional'
+      ? await commitBatch(broker, p.topic, await getHead(broker, p.topic, p.topicId, p.partition), pending, idempotent, extras)
+      : await publishBatch(broker, p.topic, p.topicId, p.partition, await reserveOffsets(broker, p.topic, p.topicId, p.partition, p.recordCount, extras?.openTxn), pending, idempotent, extras);
     return { ...result, baseOffset: committed.baseOffset, ...(committed.duplicate ? { duplicate: true } : {}) };
   } catch (thrown) {
     // After the PUT other partitions of the request may commit: whatever goes wrong here is this

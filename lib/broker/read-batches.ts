@@ -9,6 +9,7 @@ import { readRanges } from '../storage/segment-store';
  */
 export async function readBatches(broker: Broker, entries: BatchIndexEntry[], leaderEpoch: number): Promise<Buffer[]> {
   const byObject = new Map<string, BatchIndexEntry[]>();
+  entries = entries.filter((e) => !e.placeholder); // a given-up range (RFC 0003): no bytes, offsets stepped over
   for (const e of entries) byObject.set(e.objectKey, [...(byObject.get(e.objectKey) ?? []), e]);
   const bytes = new Map<BatchIndexEntry, Buffer>();
   await Promise.all(

@@ -5,7 +5,7 @@ import { MAX_OFFSET_METADATA_LENGTH } from '../groups/commit-check';
 import { validateGroupId } from '../groups/group-id';
 import { checkProducer } from '../transactions/check-producer';
 import { beginOrContinue } from '../transactions/begin';
-import { MAX_TXN_ITEMS, type PendingOffset } from '../transactions/types';
+import { MAX_TXN_OFFSETS, type PendingOffset } from '../transactions/types';
 import type { TxnRequest } from './txn-add-partitions';
 
 /**
@@ -32,8 +32,8 @@ export async function addOffsetsToTxn(broker: Broker, req: TxnRequest, groupId: 
     checkProducer(txn, req.transactionalId, req.producerId, req.producerEpoch);
     const same = (a: PendingOffset, b: PendingOffset) => a.groupId === b.groupId && a.topic === b.topic && a.partition === b.partition;
     const merged = [...txn.offsets.filter((o) => !pending.some((p) => same(o, p))), ...pending];
-    if (2 * txn.partitions.length + merged.length > MAX_TXN_ITEMS) {
-      throw new BrookError('INVALID_REQUEST', `A transaction holds at most ${MAX_TXN_ITEMS} items (2 per partition + 1 per offset) so that one DynamoDB transaction commits it; this one would hold ${2 * txn.partitions.length + merged.length}.`);
+    if (merged.length > MAX_TXN_OFFSETS) {
+      throw new BrookError('INVALID_REQUEST', `A transaction commits at most ${MAX_TXN_OFFSETS} group offsets (they become visible in one DynamoDB transaction); this one would commit ${merged.length}.`);
     }
     return { offsets: merged };
   });

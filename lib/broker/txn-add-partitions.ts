@@ -2,7 +2,7 @@ import type { Broker } from './context';
 import { BrookError } from '../errors';
 import { checkProducer } from '../transactions/check-producer';
 import { beginOrContinue } from '../transactions/begin';
-import { partitionKeyOf, MAX_TXN_PARTITIONS, MAX_TXN_ITEMS, type TxnPartition } from '../transactions/types';
+import { partitionKeyOf, MAX_TXN_PARTITIONS, type TxnPartition } from '../transactions/types';
 
 export interface TxnRequest {
   transactionalId: string;
@@ -28,8 +28,8 @@ export async function addPartitionsToTxn(broker: Broker, req: TxnRequest, partit
     const added = resolved.filter((p) => !txn.partitionKeys.includes(partitionKeyOf(p.topicId, p.partition)));
     const unique = added.filter((p, i) => added.findIndex((q) => q.topicId === p.topicId && q.partition === p.partition) === i);
     const count = txn.partitions.length + unique.length;
-    if (count > MAX_TXN_PARTITIONS || 2 * count + txn.offsets.length > MAX_TXN_ITEMS) {
-      throw new BrookError('INVALID_REQUEST', `A transaction writes at most ${MAX_TXN_PARTITIONS} partitions (one DynamoDB transaction commits it); this one would write ${count}.`);
+    if (count > MAX_TXN_PARTITIONS) {
+      throw new BrookError('INVALID_REQUEST', `A transaction writes at most ${MAX_TXN_PARTITIONS} partitions; this one would write ${count}. Split it.`);
     }
     if (unique.length === 0) return undefined;
     return {

@@ -41,7 +41,7 @@ export async function mergeSmallObjects(broker: Broker, topicName: string, head:
   };
   for await (const page of listEntries(broker, head.topicId, head.partition, head.logStartOffset)) {
     for (const e of page) {
-      const eligible = e.byteLength < o.smallBytes && now - e.appendTime >= o.minAgeMs && !e.absoluteOffsets;
+      const eligible = e.byteLength < o.smallBytes && now - e.appendTime >= o.minAgeMs && !e.absoluteOffsets && !e.placeholder;
       const contiguous = run.length === 0 || run[run.length - 1]!.lastOffset + 1 === e.baseOffset;
       if (!eligible || !contiguous || run.length >= MAX_RUN || runBytes + e.byteLength > o.targetBytes) close();
       if (eligible) {

@@ -6,6 +6,7 @@ import { requestToken, transactOnCondition } from './conditional-write';
 import { batchPk, headKey } from './keys';
 import { toHead } from './heads';
 import { checkSequence, producerStatePut, toProducerState, type ProducerBatch, type ProducerState } from './producer-state';
+import type { OpenTxnMark } from './reserve';
 import type { BatchIndexEntry, PartitionHead } from './types';
 
 /** What a produce request wrote for one partition; offsets are assigned by the commit. */
@@ -22,8 +23,8 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 
 /** What a caller adds to the commit: a transactional batch records its transaction (lib/transactions/). */
 export interface CommitExtras {
-  /** One more SET clause on the head update, given the batch's base offset. */
-  headSet?: (baseOffset: number) => { clause: string; names: Record<string, string>; values: Record<string, unknown> };
+  /** Record an open transaction on the head, with this batch's base offset as its first offset if none is recorded yet. */
+  openTxn?: OpenTxnMark;
   /** Items appended to the transaction (after the producer state). */
   items?: TransactItem[];
   /** One of `items` failed its condition (reasons in the order of `items`): throw the domain error. */
@@ -37,7 +38,8 @@ interface CommitState {
 }
 
 /**
- * Commit one partition's batch: advance the head by the batch's record count and put the index
+ * The conditional protocol (BROOK_COMMIT_PROTOCOL=conditional; RFC 0003 keeps it for comparison):
+ * commit one partition's batch: advance the head by the batch's record count and put the index
  * item — and, for an idempotent producer, its sequence state — in one transaction, on condition
  * that each is still as read. On a conflict the winner's items come back in the cancellation
  * reasons (ALL_OLD) and the commit is rebuilt at the new offset; the S3 bytes carry no offsets,
@@ -57,18 +59,24 @@ export async function commitBatch(
   const { state, conflicts } = await transactOnCondition<CommitState>(broker.clients.ddb, { head, producer: idempotent?.state }, {
     what: `commit to ${where}`,
     build({ head: h, producer }) {
-      const baseOffset = h.nextOffset;
+      const baseOffset = h.reservedEnd;
       const lastOffset = baseOffset + pending.recordCount - 1;
       const token = requestToken(pending.objectKey, h.topicId, h.partition, baseOffset, h.leaderEpoch, producer?.producerEpoch, producer?.lastSequence);
-      const extra = extras?.headSet?.(baseOffset);
+      const open = extras?.openTxn;
+      const extra = open && {
+        clause: '#open = if_not_exists(#open, :open), #first = if_not_exists(#first, :expected)',
+        names: { '#open': open.attr, '#first': open.firstAttr },
+        values: { ':open': { transactionalId: open.transactionalId } },
+      };
       const input: Omit<TransactWriteCommandInput, 'ClientRequestToken'> = {
         TransactItems: [
           {
             Update: {
               TableName: metadataTable,
               Key: headKey(h.topicId, h.partition),
-              UpdateExpression: `SET nextOffset = :next, lastAppendTime = :now${extra ? `, ${extra.clause}` : ''}`,
-              ConditionExpression: 'nextOffset = :expected AND leaderEpoch = :epoch',
+              UpdateExpression: `SET nextOffset = :next, publishedThrough = :next, lastAppendTime = :now${extra ? `, ${extra.clause}` : ''}`,
+              // Nothing reserved and unpublished below (a transaction marker in flight, RFC 0003).
+              ConditionExpression: 'nextOffset = :expected AND leaderEpoch = :epoch AND (attribute_not_exists(publishedThrough) OR publishedThrough = :expected)',
               ...(extra ? { ExpressionAttributeNames: extra.names } : {}),
               ExpressionAttributeValues: { ':next': lastOffset + 1, ':expected': baseOffset, ':epoch': h.leaderEpoch, ':now': pending.appendTime, ...extra?.values },
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -108,5 +116,5 @@ export async function commitBatch(
     isDone: (s) => s.duplicateOf !== undefined,
   });
   if (state.duplicateOf !== undefined) return { baseOffset: state.duplicateOf, conflicts, duplicate: true };
-  return { baseOffset: state.head.nextOffset, conflicts, duplicate: false };
+  return { baseOffset: state.head.reservedEnd, conflicts, duplicate: false };
 }

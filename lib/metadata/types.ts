@@ -10,8 +10,13 @@ export interface TopicItem {
 export interface PartitionHead {
   topicId: string;
   partition: number;
-  /** The offset the next record gets: Kafka's log end offset and (no transactions yet) high watermark. */
+  /**
+   * The high watermark: every offset below it is published (or given up, see RFC 0003), so a
+   * reader may read up to it and never sees a record appear below it later.
+   */
   nextOffset: number;
+  /** Offsets handed out so far (the reserve protocol's counter); ≥ nextOffset. */
+  reservedEnd: number;
   /** The first offset still readable; advanced by retention and DeleteRecords. */
   logStartOffset: number;
   /** Fences writers that read the head before an event that rewrote the partition's history. */
@@ -34,4 +39,11 @@ export interface BatchIndexEntry {
   baseSequence?: number;
   /** The stored batches carry their real base offsets (compacted logs have gaps); nothing to patch. */
   absoluteOffsets?: boolean;
+  /**
+   * A reserved range its writer gave up (a duplicate, a refused or failed publish): no bytes,
+   * offsets a reader steps over (RFC 0003). objectKey is empty.
+   */
+  placeholder?: boolean;
+  /** When the range was reserved (the reserve protocol): the age of any gap before it is at least now − reservedAt. */
+  reservedAt?: number;
 }

@@ -3,7 +3,7 @@ import type { Broker } from '../broker/context';
 import { headKey } from '../metadata/keys';
 import { listTopics } from '../metadata/topics';
 import { settleTxn } from './fence-abort';
-import { toStableHead } from './stable-head';
+import { openTxnsOf } from './stable-head';
 import { readTxn } from './txn-store';
 
 /**
@@ -20,7 +20,7 @@ export async function abortExpiredTransactions(broker: Broker, now = Date.now())
       let keys: Record<string, unknown>[] | undefined = Array.from({ length: Math.min(100, topic.partitionsCount - i) }, (_, k) => headKey(topic.topicId, i + k));
       while (keys && keys.length > 0) {
         const out: BatchGetCommandOutput = await broker.clients.ddb.send(new BatchGetCommand({ RequestItems: { [broker.config.metadataTable]: { Keys: keys, ConsistentRead: true } } }));
-        for (const item of out.Responses?.[broker.config.metadataTable] ?? []) for (const t of toStableHead(item).openTxns) ids.add(t.transactionalId);
+        for (const item of out.Responses?.[broker.config.metadataTable] ?? []) for (const t of openTxnsOf(item)) ids.add(t.transactionalId);
         keys = out.UnprocessedKeys?.[broker.config.metadataTable]?.Keys;
       }
     }

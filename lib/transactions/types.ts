@@ -51,12 +51,15 @@ export const MAX_TXN_TIMEOUT_MS = 900_000;
 export const MAX_EPOCH = 32_766;
 
 /**
- * Everything a commit or an abort writes goes into ONE DynamoDB transaction (≤ 100 items): 2
- * items per partition for a commit (head, marker index entry), 3 for an abort (+ aborted index
- * entry), 1 per pending offset, 1 for this item. Hence at most 33 partitions and 2P + O ≤ 99.
+ * A commit or an abort writes, per partition, its marker entry, a seal check and the head's open
+ * transaction removal (+ an aborted-index entry for an abort), then the pending offsets and this
+ * item: in ONE DynamoDB transaction (≤ 100 items) when they fit — up to 32 partitions for a
+ * commit without offsets — else in chunks of whole partitions, the offsets and this item in the
+ * last (lib/transactions/complete.ts). The offsets and this item must fit one transaction; the
+ * partition count is bounded by this item's size (400 KB).
  */
-export const MAX_TXN_PARTITIONS = 33;
-export const MAX_TXN_ITEMS = 99;
+export const MAX_TXN_PARTITIONS = 1000;
+export const MAX_TXN_OFFSETS = 99;
 
 export const isPrepared = (s: TxnState) => s === 'PrepareCommit' || s === 'PrepareAbort';
 export const isOpen = (s: TxnState) => s === 'Ongoing' || isPrepared(s);
@@ -78,9 +81,14 @@ export function toTxn(item: Record<string, unknown>): Txn {
   };
 }
 
-/** The head attribute naming an open transaction of a producer on a partition: {firstOffset, transactionalId}. */
+/**
+ * The head attributes of an open transaction of a producer on a partition: `txn_<pid>` holds
+ * {transactionalId}, `txnfirst_<pid>` its first offset (set by the reservation that wrote its
+ * first batch, from the counter itself: RFC 0003). Heads written earlier kept firstOffset in the map.
+ */
 export const OPEN_TXN_PREFIX = 'txn_';
 export const openTxnAttr = (producerId: number) => `${OPEN_TXN_PREFIX}${producerId}`;
+export const openTxnFirstAttr = (producerId: number) => `txnfirst_${producerId}`;
 
 export interface OpenTxn {
   producerId: number;

@@ -22,9 +22,21 @@ describe('produce: request counts and faults', () => {
     const results = await produce(broker, [0, 1, 2].map((partition) => ({ topic, partition, records: [rec(`a${partition}`), rec(`b${partition}`)] })));
     expect(results.map((r) => [r.partition, r.baseOffset, r.error])).toEqual([[0, 0, undefined], [1, 0, undefined], [2, 0, undefined]]);
     expect(counter.get('s3:PutObject')).toBe(1);
+    // The request profile of a produce, per partition (RFC 0003): 1 reservation, 1 publish
+    // transaction, 1 update of the publishedThrough hint; no read but the topic item (cold cache).
     expect(counter.get('dynamodb:TransactWriteItems')).toBe(3);
-    // The request profile of a produce, per partition: 1 head read + 1 commit transaction.
-    expect(counter.get('dynamodb:GetItem')).toBe(4); // 3 heads + 1 topic item (cold cache)
+    expect(counter.get('dynamodb:UpdateItem')).toBe(6);
+    expect(counter.get('dynamodb:GetItem')).toBe(1);
+  });
+
+  it('the conditional protocol: 1 head read + 1 commit transaction per partition', async () => {
+    const { broker, counter } = testBroker({ commitProtocol: 'conditional' });
+    const topic = uniqueTopic('one-put-conditional');
+    await createTopic(broker, { topicName: topic, partitionsCount: 3 });
+    counter.reset();
+    const results = await produce(broker, [0, 1, 2].map((partition) => ({ topic, partition, records: [rec(`a${partition}`)] })));
+    expect(results.map((r) => r.baseOffset)).toEqual([0, 0, 0]);
+    expect(counter.snapshot()).toEqual({ 's3:PutObject': 1, 'dynamodb:GetItem': 4, 'dynamodb:TransactWriteItems': 3 });
   });
 
   it('a failed PutObject is a retriable error and uses no offset', async () => {
@@ -56,9 +68,30 @@ describe('produce: request counts and faults', () => {
     expect(await readAll(broker, topic)).toEqual([[0, 'first'], [1, 'second'], [2, 'third']]);
   });
 
-  it('a head conflict is retried at the new offset without a second PutObject', async () => {
+  it('a rival writer between reservation and publish conflicts with nothing', async () => {
     const { broker, faults, counter } = testBroker();
     const rival = testBroker().broker;
+    const topic = uniqueTopic('no-conflict');
+    await createTopic(broker, { topicName: topic, partitionsCount: 1 });
+    faults.add({
+      service: 'dynamodb',
+      command: 'TransactWriteItems',
+      mode: 'intercept',
+      times: 1,
+      intercept: async () => {
+        await produce(rival, [{ topic, partition: 0, records: [rec('rival-1'), rec('rival-2')] }]);
+      },
+    });
+    counter.reset();
+    const [result] = await produce(broker, [{ topic, partition: 0, records: [rec('mine')] }]);
+    expect(result!.baseOffset).toBe(0);
+    expect(counter.get('dynamodb:TransactWriteItems')).toBe(1);
+    expect(await readAll(broker, topic)).toEqual([[0, 'mine'], [1, 'rival-1'], [2, 'rival-2']]);
+  });
+
+  it('the conditional protocol: a head conflict is retried at the new offset without a second PutObject', async () => {
+    const { broker, faults, counter } = testBroker({ commitProtocol: 'conditional' });
+    const rival = testBroker({ commitProtocol: 'conditional' }).broker;
     const topic = uniqueTopic('conflict');
     await createTopic(broker, { topicName: topic, partitionsCount: 1 });
     // Just before our first commit, a rival writer moves the head.

@@ -8,15 +8,16 @@ const batch = (v: string) => encodeRecordBatch([{ key: null, value: Buffer.from(
 
 // Regressions found by `npm run chaos -- --seeds 1-20 --duration 60s` (seeds 2, 12 and 13).
 describe('storage outages are retriable answers, never "do not retry"', () => {
-  it('chaos seed 2: a DynamoDB 5xx on the head read answers a retriable 503 on produce and fetch', async () => {
+  it('chaos seed 2: a DynamoDB 5xx on the reservation or the head read answers a retriable 503 on produce and fetch', async () => {
     const t = testBroker();
     const topic = uniqueTopic('outage');
     await call(t.app, 'POST', `${C}/topics`, { topic_name: topic });
     await call(t.app, 'POST', `${C}/topics/${topic}/records`, { value: { data: 'warm the topic cache' } });
-    t.faults.add({ service: 'dynamodb', command: 'GetItem', mode: 'fail-before', times: 2 });
+    t.faults.add({ service: 'dynamodb', command: 'UpdateItem', mode: 'fail-before', times: 1 });
     const produced = await call(t.app, 'POST', `${C}/topics/${topic}/records`, { value: { data: 1 } });
     expect(produced.status).toBe(503);
     expect(produced.json).toMatchObject({ error_name: 'KAFKA_STORAGE_ERROR', retriable: true });
+    t.faults.add({ service: 'dynamodb', command: 'GetItem', mode: 'fail-before', times: 1 });
     const fetched = await call(t.app, 'GET', `${C}/topics/${topic}/partitions/0/records?offset=0`);
     expect(fetched.status).toBe(503);
     expect(fetched.json.retriable).toBe(true);
@@ -31,7 +32,7 @@ describe('storage outages are retriable answers, never "do not retry"', () => {
     const topic = uniqueTopic('outage-partial');
     await call(t.app, 'POST', `${C}/topics`, { topic_name: topic, partitions_count: 2 });
     await call(t.app, 'POST', `${C}/topics/${topic}/records`, { partition_id: 0, value: { data: 'warm' } });
-    t.faults.add({ service: 'dynamodb', command: 'GetItem', mode: 'fail-before', times: 1 });
+    t.faults.add({ service: 'dynamodb', command: 'UpdateItem', mode: 'fail-before', times: 1 });
     const res = await call(t.app, 'POST', `${C}/batches`, new Uint8Array(encodeFrames([0, 1].map((partition) => ({ topic, partition, batches: batch(`p${partition}`) })))), {
       'content-type': 'application/vnd.brook.batches',
     });

@@ -4,6 +4,7 @@ import { createClients } from '../../lib/aws/clients';
 import { FaultInjector } from '../../lib/aws/faults';
 import { RequestCounter } from '../../lib/aws/request-counter';
 import { createBroker, type Broker } from '../../lib/broker/context';
+import type { BrookConfig } from '../../lib/config';
 import { createApp } from '../../lib/http/app';
 
 export interface TestBroker {
@@ -14,8 +15,8 @@ export interface TestBroker {
 }
 
 /** A broker on the shared emulators, with its own clients, a request counter and a fault injector. */
-export function testBroker(): TestBroker {
-  const config = inject('brookConfig');
+export function testBroker(overrides: Partial<BrookConfig> = {}): TestBroker {
+  const config = { ...inject('brookConfig'), ...overrides };
   const clients = createClients(config);
   // Faults first: counted requests are the ones that reached the SDK's send path.
   const faults = new FaultInjector().attach(clients);

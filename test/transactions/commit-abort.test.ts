@@ -29,8 +29,9 @@ describe('transactions: commit and abort', () => {
     const end = await tx.end(p, true);
     expect(end.status, end.text).toBe(200);
     expect(end.json.state).toBe('CompleteCommit');
-    // EndTxn: read the item, prepare, read 3 heads, one PUT of the marker, one transaction for everything.
-    expect(t.counter.snapshot()).toEqual({ 'dynamodb:GetItem': 4, 'dynamodb:TransactWriteItems': 2, 's3:PutObject': 1 });
+    // EndTxn: read the item, prepare, read 3 heads, one PUT of the marker, reserve 3 marker offsets,
+    // one transaction for everything, then 3 updates of the publishedThrough hint (RFC 0003).
+    expect(t.counter.snapshot()).toEqual({ 'dynamodb:GetItem': 4, 'dynamodb:TransactWriteItems': 2, 'dynamodb:UpdateItem': 6, 's3:PutObject': 1 });
 
     expect((await tx.read(topic, 0, 'read_committed')).values).toEqual(['a0', 'a1', 'a2']);
     expect((await tx.read(topic, 1, 'read_committed')).values).toEqual(['b0']);

@@ -96,9 +96,15 @@ describe('transactions: fencing and recovery', () => {
     await tx.end(p, true);
     // Warm topic cache. Init (new id): GetItem + counter UpdateItem + one-item transaction.
     expect(init).toEqual({ 'dynamodb:GetItem': 1, 'dynamodb:TransactWriteItems': 1, 'dynamodb:UpdateItem': 1 });
-    // add: Get + Transact; send: Get txn + 3 × (Get producer state, Get head, Transact); offsets: BatchGet + Get + Transact;
-    // end: Get + Transact (prepare) + 3 Get heads + PUT + Transact.
-    expect(t.counter.snapshot()).toEqual({ 'dynamodb:BatchGetItem': 1, 'dynamodb:GetItem': 1 + 7 + 1 + 4, 'dynamodb:TransactWriteItems': 1 + 3 + 1 + 2, 's3:PutObject': 2 });
+    // add: Get + Transact; send: Get txn + 3 × (Get producer state, reserve, publish, hint); offsets: BatchGet + Get + Transact;
+    // end: Get + Transact (prepare) + 3 Get heads + PUT + 3 reserve + Transact + 3 hint.
+    expect(t.counter.snapshot()).toEqual({
+      'dynamodb:BatchGetItem': 1,
+      'dynamodb:GetItem': 1 + 4 + 1 + 4,
+      'dynamodb:UpdateItem': 6 + 6,
+      'dynamodb:TransactWriteItems': 1 + 3 + 1 + 2,
+      's3:PutObject': 2,
+    });
   });
 });
 

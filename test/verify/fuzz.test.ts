@@ -76,7 +76,7 @@ describe('the oracle catches violations', () => {
   });
 
   it('reports a state change', () => {
-    const head = (nextOffset: number): PartitionHead => ({ topicId: 'id', partition: 0, nextOffset, logStartOffset: 0, leaderEpoch: 0 });
+    const head = (nextOffset: number): PartitionHead => ({ topicId: 'id', partition: 0, nextOffset, reservedEnd: nextOffset, logStartOffset: 0, leaderEpoch: 0 });
     const before: StateSnapshot = { topics: [{ name: 'a', topicId: 'id', partitionsCount: 1, configs: {} }], heads: { a: [head(3)] } };
     expect(diffState(before, structuredClone(before))).toEqual([]);
     expect(diffState(before, { ...before, heads: { a: [head(4)] } })).toHaveLength(1);
