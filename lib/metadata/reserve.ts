@@ -31,7 +31,8 @@ const RETRY_NOT_APPLIED = new Set(['ThrottlingException', 'ProvisionedThroughput
  */
 export async function reserveOffsets(broker: Broker, topicName: string, topicId: string, partition: number, count: number, open?: OpenTxnMark): Promise<Reservation> {
   const reservedAt = Date.now();
-  const set = ['lastReservedAt = :now', ...(open ? ['#open = if_not_exists(#open, :open)', '#first = if_not_exists(#first, nextOffset)'] : [])];
+  // A head from before this protocol has no hint yet: everything below its counter is published.
+  const set = ['lastReservedAt = :now', 'publishedThrough = if_not_exists(publishedThrough, nextOffset)', ...(open ? ['#open = if_not_exists(#open, :open)', '#first = if_not_exists(#first, nextOffset)'] : [])];
   const command = new UpdateCommand({
     TableName: broker.config.metadataTable,
     Key: headKey(topicId, partition),

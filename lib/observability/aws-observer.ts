@@ -1,14 +1,15 @@
 import type { AwsClients } from '../aws/clients';
 import { clientStacks, commandName, type Service } from '../aws/middleware';
-import { HEAD_SK, TOPICS_PK } from '../metadata/keys';
+import { HEAD_SK, SEAL_SK, TOPICS_PK } from '../metadata/keys';
 import type { Tally } from './tally';
 
 /**
  * Brook's produce and fetch figures, read off the AWS SDK's requests rather than threaded
  * through the broker: a middleware on the broker's own S3 and DynamoDB clients sees
  *
- * - each partition commit (the TransactWriteItems that moves a head's `nextOffset` and puts an
- *   index entry): records and bytes produced, or a conflict when a condition failed;
+ * - each partition commit (the TransactWriteItems that puts an index entry and checks the
+ *   partition's seal, or in the conditional protocol moves the head's `nextOffset`): records and
+ *   bytes produced, or a conflict when a condition failed;
  * - each batch-index Query and each ranged GetObject of a segment: the index entries whose bytes
  *   were read are the records and bytes fetched (whole batches, as Kafka's BytesOut counts);
  * - each topic item read: the topic id → name map that puts topic names on per-topic metrics.
@@ -30,7 +31,7 @@ interface IndexEntry {
 }
 
 type Item = Record<string, unknown>;
-type TransactItem = { Update?: { TableName?: string; Key?: Item; UpdateExpression?: string }; Put?: { TableName?: string; Item?: Item } };
+type TransactItem = { Update?: { TableName?: string; Key?: Item; UpdateExpression?: string }; Put?: { TableName?: string; Item?: Item }; ConditionCheck?: { TableName?: string; Key?: Item } };
 
 /** A string or number attribute, marshalled ({S}, {N}) on inputs or plain on document-client outputs. */
 const str = (a: unknown): string | undefined =>
@@ -119,11 +120,13 @@ export class AwsObserver {
     if (commit && reasons.some((r) => r?.Code === 'ConditionalCheckFailed')) this.tally.conflict(this.topicName(commit.topicId));
   }
 
-  /** A commit: an Update of a partition head that moves nextOffset, with a Put of its index entry. */
+  /** A commit: a Put of an index entry with a check of its partition's seal (RFC 0003), or with an Update of the head that moves nextOffset. */
   private commitOf(input: { TransactItems?: TransactItem[] } | undefined): { topicId: string; recordCount: number; byteLength: number } | undefined {
     const items = input?.TransactItems ?? [];
     const head = items.find(
-      (i) => i.Update?.TableName === this.options.metadataTable && str(i.Update.Key?.sk) === HEAD_SK && /\bSET\b.*\bnextOffset\s*=/.test(i.Update.UpdateExpression ?? ''),
+      (i) =>
+        (i.ConditionCheck?.TableName === this.options.metadataTable && str(i.ConditionCheck.Key?.sk) === SEAL_SK) ||
+        (i.Update?.TableName === this.options.metadataTable && str(i.Update.Key?.sk) === HEAD_SK && /\bSET\b.*\bnextOffset\s*=/.test(i.Update.UpdateExpression ?? '')),
     );
     const put = items.find((i) => i.Put?.TableName === this.options.batchesTable)?.Put?.Item;
     const pk = str(put?.pk);

@@ -51,10 +51,10 @@ interface Fn {
 }
 const fns = {} as Record<'admin' | 'produce' | 'fetch', Fn>;
 
-function build(fn: HttpFunctionName, env: NodeJS.ProcessEnv = {}): Fn {
+function build(fn: HttpFunctionName, env: NodeJS.ProcessEnv = {}, overrides: Partial<BrookConfig> = {}): Fn {
   const clients = createClients(config);
   const faults = new FaultInjector().attach(clients);
-  const broker = createBroker(config, clients);
+  const broker = createBroker({ ...config, ...overrides }, clients);
   const metrics = new CapturedMetrics({ namespace: 'Brook', serviceName: 'brook', defaultDimensions: { cluster: config.clusterId } });
   const detailed = new CapturedMetrics({ namespace: 'Brook', serviceName: 'brook', defaultDimensions: { cluster: config.clusterId } });
   const logger = new Logger({ serviceName: 'brook', logLevel: 'SILENT', persistentKeys: { cluster: config.clusterId, function: fn } });
@@ -127,21 +127,38 @@ describe('Lambda telemetry (Powertools logger and EMF metrics)', () => {
     expect(valuesOf(fns.fetch.detailed.lines.at(-1)).line.topic).toBe(topic);
   });
 
-  it('counts a commit that lost the race for the head as a conflict', async () => {
+  it('a rival commit between reservation and publish is no conflict (RFC 0003)', async () => {
     const rival = createBroker(config);
     fns.produce.faults.add({
       service: 'dynamodb',
       command: 'TransactWriteItems',
       mode: 'intercept',
       times: 1,
-      // Another producer commits to the same partition first.
+      // Another producer commits to the same partition while ours is between its two steps.
       intercept: async () => void (await produce(rival, [{ topic, partition: 1, records: [{ key: null, value: Buffer.from('rival'), headers: [], timestamp: Date.now() }] }])),
     });
     const res = await fns.produce.handler(event('POST', `${C()}/topics/${topic}/records`, { partition_id: 1, value: { type: 'STRING', data: 'mine' } }), context());
     expect(res.statusCode).toBe(200);
-    expect(JSON.parse(res.body).offset).toBe(1);
-    expect(valuesOf(fns.produce.metrics.lines.at(-1)).values).toMatchObject({ [METRIC.commits]: 1, [METRIC.commitConflicts]: 1, [METRIC.producedRecords]: 1 });
-    expect(valuesOf(fns.produce.detailed.lines.at(-1)).values).toMatchObject({ [METRIC.commitConflicts]: 1 });
+    expect(JSON.parse(res.body).offset).toBe(0);
+    const line = valuesOf(fns.produce.metrics.lines.at(-1)).values;
+    expect(line).toMatchObject({ [METRIC.commits]: 1, [METRIC.producedRecords]: 1 });
+    expect(line[METRIC.commitConflicts]).toBeUndefined(); // zeros are left out of the line
+  });
+
+  it('counts a commit that lost the race for the head as a conflict (conditional protocol)', async () => {
+    const conditional = build('produce', {}, { commitProtocol: 'conditional' });
+    const rival = createBroker({ ...config, commitProtocol: 'conditional' });
+    conditional.faults.add({
+      service: 'dynamodb',
+      command: 'TransactWriteItems',
+      mode: 'intercept',
+      times: 1,
+      intercept: async () => void (await produce(rival, [{ topic, partition: 1, records: [{ key: null, value: Buffer.from('rival'), headers: [], timestamp: Date.now() }] }])),
+    });
+    const res = await conditional.handler(event('POST', `${C()}/topics/${topic}/records`, { partition_id: 1, value: { type: 'STRING', data: 'mine' } }), context());
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body).offset).toBe(3);
+    expect(valuesOf(conditional.metrics.lines.at(-1)).values).toMatchObject({ [METRIC.commits]: 1, [METRIC.commitConflicts]: 1, [METRIC.producedRecords]: 1 });
   });
 
   it('logs each request as JSON with the API request id, the Lambda request id and the caller; a 5xx at ERROR', async () => {
