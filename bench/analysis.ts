@@ -309,6 +309,7 @@ export interface ProtocolComparison {
   commitsPerSec: number;
   p50: number;
   p99: number;
+  mean: number;
   dynamodbPerCommit: number;
 }
 
@@ -355,6 +356,7 @@ export function compareProtocols(rows: HotPartitionRow[], oldProtocol: string, n
       commitsPerSec: acked ? ratioOf(n.load.opsPerSec, o.load.opsPerSec) : NaN,
       p50: acked ? ratioOf(n.load.latencyMs.p50, o.load.latencyMs.p50) : NaN,
       p99: acked ? ratioOf(n.load.latencyMs.p99, o.load.latencyMs.p99) : NaN,
+      mean: acked ? ratioOf(n.load.latencyMs.mean, o.load.latencyMs.mean) : NaN,
       dynamodbPerCommit: ratioOf(n.perCommit?.dynamodbTotal ?? NaN, o.perCommit?.dynamodbTotal ?? NaN),
     });
   }

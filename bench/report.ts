@@ -187,9 +187,12 @@ export function e2eTable(a: Analysis): string {
   );
 }
 
+/** "min–max" of per-producer counts, or the one count. */
+const spread = (xs: number[] | undefined) => (!xs?.length ? undefined : xs.length === 1 ? String(xs[0]) : `${Math.min(...xs)}–${Math.max(...xs)}`);
+
 export function hotPartitionTable(h: HotPartitionAnalysis): string {
   return table(
-    ['protocol', 'producers', 'size', 'commits/s', 'p50 ms', 'p99 ms', 'DDB req/commit', 'S3 req/commit', 'cancelled/commit', 'cond. failed/commit', 'errors'],
+    ['protocol', 'producers', 'size', 'commits/s', 'p50 ms', 'p99 ms', 'mean ms', 'commits per producer', 'DDB req/commit', 'S3 req/commit', 'cancelled/commit', 'cond. failed/commit', 'errors'],
     h.rows.map((r) => [
       r.protocol,
       r.producers,
@@ -197,6 +200,8 @@ export function hotPartitionTable(h: HotPartitionAnalysis): string {
       fmt(r.load.opsPerSec),
       fmt(r.load.latencyMs.p50),
       fmt(r.load.latencyMs.p99),
+      fmt(r.load.latencyMs.mean),
+      spread(r.commitsPerProducer),
       fmt(r.perCommit?.dynamodbTotal),
       fmt(r.perCommit?.s3Total),
       fmt(r.perCommit?.cancelled),
@@ -232,8 +237,8 @@ export function hotPartitionRequestsTable(h: HotPartitionAnalysis): string {
 export function hotPartitionRatioTable(h: HotPartitionAnalysis): string {
   const ab = `${h.newProtocol} ÷ ${h.oldProtocol}`;
   return table(
-    ['producers', 'size', `commits/s ${ab}`, `p50 ${ab}`, `p99 ${ab}`, `DDB req/commit ${ab}`],
-    h.comparisons.map((c) => [c.producers, sizeLabel(c.requestBytes), ratio(c.commitsPerSec), ratio(c.p50), ratio(c.p99), ratio(c.dynamodbPerCommit)]),
+    ['producers', 'size', `commits/s ${ab}`, `p50 ${ab}`, `p99 ${ab}`, `mean ${ab}`, `DDB req/commit ${ab}`],
+    h.comparisons.map((c) => [c.producers, sizeLabel(c.requestBytes), ratio(c.commitsPerSec), ratio(c.p50), ratio(c.p99), ratio(c.mean), ratio(c.dynamodbPerCommit)]),
   );
 }
 
@@ -261,7 +266,8 @@ export function hotPartitionSection(h: HotPartitionAnalysis): string {
     '',
     `produce() called directly on two brokers sharing the counted clients; one binary batch of 1 KiB records per request, no idempotence; a topic per protocol and shape.${plan} ` +
       'commits/s = produce requests acknowledged per second; requests per commit count every attempt (retries, cancelled transactions and refused conditional writes included, all billed) over acknowledged commits. ' +
-      'DynamoDB Local serialises transactions on an item rather than cancelling them with TransactionConflict as DynamoDB does, so cancellations here are condition failures.',
+      'DynamoDB Local serialises transactions on an item rather than cancelling them with TransactionConflict as DynamoDB does, so cancellations here are condition failures. ' +
+      'Commits per producer (fewest–most) show fairness: where a few producers win most commits, p50 describes the winners and the mean (producers ÷ commits/s, closed loop) the whole.',
     '',
     hotPartitionTable(h),
     '',

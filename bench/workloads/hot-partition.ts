@@ -58,6 +58,12 @@ export interface HotPartitionResult extends HotPartitionCell {
   rounds: number;
   /** All rounds merged: ops are acknowledged produce requests (commits), time is the rounds' summed wall time. */
   load: LoadResult;
+  /**
+   * Commits acknowledged per producer, all rounds: how fairly the protocol shares the partition.
+   * Under an unfair one a few producers win most commits and the rest wait, which flatters p50
+   * (most commits are the winners') and shows in p99 and the mean.
+   */
+  commitsPerProducer: number[];
 }
 
 export const hotScope = (c: HotPartitionCell) => `hot-partition:${c.protocol}:${c.requestBytes}:${c.producers}c`;
@@ -106,7 +112,15 @@ export async function runHotPartition(env: BenchEnv, plan: HotPartitionPlan, pro
         const cell: HotPartitionCell = { protocol, producers, requestBytes };
         const topic = hotTopic(cell);
         const payload = producePayload(topic, { requestBytes, partitions: 1 });
-        return { cell, topic, payload, scope: hotScope(cell), op: produceOp(brokers.get(protocol)!, topic, payload), rounds: [] as Array<{ load: LoadResult; latencies: number[] }> };
+        return {
+          cell,
+          topic,
+          payload,
+          scope: hotScope(cell),
+          op: produceOp(brokers.get(protocol)!, topic, payload),
+          rounds: [] as Array<{ load: LoadResult; latencies: number[] }>,
+          perProducer: new Array<number>(producers).fill(0),
+        };
       });
       progress.phase(`hot partition ${sizeLabel(requestBytes)} ×${producers}c: creating topics, warming up`);
       for (const c of cells) await createTopic(env, c.topic, 1);
@@ -121,11 +135,12 @@ export async function runHotPartition(env: BenchEnv, plan: HotPartitionPlan, pro
             durationMs: plan.roundMs,
             minOps: plan.minOpsPerProducer * producers,
             maxOps: plan.maxOpsPerRound,
-            op: () =>
+            op: (worker) =>
               env.accounting.run(c.scope, async () => {
                 const t0 = performance.now();
                 const moved = await c.op();
                 latencies.push(performance.now() - t0);
+                c.perProducer[worker]!++;
                 return moved;
               }),
           });
@@ -142,6 +157,7 @@ export async function runHotPartition(env: BenchEnv, plan: HotPartitionPlan, pro
           recordsPerRequest: c.payload.recordCount,
           rounds: c.rounds.length,
           load: merge(c.rounds),
+          commitsPerProducer: c.perProducer,
         });
       }
       progress.tick();

@@ -41,7 +41,7 @@ function cell(protocol: 'conditional' | 'reserve', producers: number, requestByt
     errors: 0,
   };
   const c = { protocol, producers, requestBytes };
-  return { ...c, scope: hotScope(c), topic: 't', payloadBytes: requestBytes, recordBytes: 1024, recordsPerRequest: requestBytes / 1024, rounds: 2, load };
+  return { ...c, scope: hotScope(c), topic: 't', payloadBytes: requestBytes, recordBytes: 1024, recordsPerRequest: requestBytes / 1024, rounds: 2, load, commitsPerProducer: new Array<number>(producers).fill(ops / producers) };
 }
 
 describe('countFailure', () => {
@@ -106,6 +106,7 @@ describe('compareProtocols and the targets', () => {
     expect(c[1]!.commitsPerSec).toBeCloseTo(5, 10);
     expect(c[1]!.p99).toBeCloseTo(150 / 800, 10);
     expect(c[0]!.p50).toBeCloseTo(1.1, 10);
+    expect(c[1]!.mean).toBeCloseTo(150 / 800, 10);
     expect(c[4]!.commitsPerSec).toBeNaN();
   });
 
@@ -130,8 +131,8 @@ describe('compareProtocols and the targets', () => {
 
   it('a ratio of exactly the target passes', () => {
     const c = [
-      { producers: 8, requestBytes: 1024, commitsPerSec: 4, p50: 1, p99: 0.25, dynamodbPerCommit: 1 },
-      { producers: 1, requestBytes: 1024, commitsPerSec: 1, p50: 1.2, p99: 1, dynamodbPerCommit: 1 },
+      { producers: 8, requestBytes: 1024, commitsPerSec: 4, p50: 1, p99: 0.25, mean: 1, dynamodbPerCommit: 1 },
+      { producers: 1, requestBytes: 1024, commitsPerSec: 1, p50: 1.2, p99: 1, mean: 1, dynamodbPerCommit: 1 },
     ];
     expect(checkHotTargets(c, [1024]).every((t) => t.pass)).toBe(true);
   });
@@ -158,6 +159,6 @@ describe('analyzeHotPartition', () => {
     expect(operationsOf(b.rows, 'reserve')).toEqual(['TransactWriteItems', 'UpdateItem']);
     const text = hotPartitionSection(b);
     expect(text).not.toContain('behaves like');
-    expect(text).toContain('| protocol    | producers |  size | commits/s | p50 ms | p99 ms | DDB req/commit |');
+    expect(text).toContain('| protocol    | producers |  size | commits/s | p50 ms | p99 ms | mean ms | commits per producer | DDB req/commit |');
   });
 });
