@@ -291,3 +291,83 @@ describe('chaos checker', () => {
     expect(report.anomalies.filter((a) => a.type === 'ack-offset-mismatch')).toHaveLength(10);
   });
 });
+
+/**
+ * The reserve commit protocol (RFC 0003): offsets may have explicit gaps, ranges readers step over
+ * with next_offset. p0 writes a0 a1 at 0 and 1; offsets 2..3 were reserved and given up (a slow
+ * writer sealed, a lost reservation reply); a2 is at 4. f0 reads 0..1, then steps over the gap.
+ */
+const workload = (commitProtocol: 'reserve' | 'conditional', sealAfterMs = 10_000) => ({
+  type: 'workload',
+  mode: 'hot-partition',
+  topic: 'chaos',
+  partitions: 1,
+  txnTopics: [],
+  commitProtocol,
+  sealAfterMs,
+  producers: 1,
+  idempotentProducers: 0,
+  fetchers: 1,
+  txnProducers: 0,
+  txnFetchers: { committed: 0, uncommitted: 0 },
+});
+function gapped(protocol: 'reserve' | 'conditional' = 'reserve', change: { f0?: (h: H) => H; final?: (h: H) => H; acks?: (h: H) => H } = {}): H {
+  let h = new H()
+    .raw(workload(protocol))
+    .start('f0', 1, { 0: 0 })
+    .send('p0', 'op0', 1, ['a0', 'a1', 'a2'])
+    .ack('p0', 'op0', 1, 'a0', 0, 0)
+    .ack('p0', 'op0', 1, 'a1', 0, 1)
+    .ack('p0', 'op0', 1, 'a2', 0, 4);
+  h = change.acks?.(h) ?? h;
+  h = change.f0?.(h) ?? h.read('f0', 1, 0, 0, [[0, 'a0'], [1, 'a1']], 5, 2).read('f0', 1, 0, 2, [[4, 'a2']], 5, 5);
+  h.start('final', 1, { 0: 0 });
+  return change.final?.(h) ?? h.read('final', 1, 0, 0, [[0, 'a0'], [1, 'a1'], [4, 'a2']], 5, 5);
+}
+
+describe('chaos checker: explicit gaps (reserve protocol)', () => {
+  it('passes a log with a gap that readers step over, and counts it', () => {
+    const report = check(gapped().events);
+    expect(report.anomalies).toEqual([]);
+    expect(report.stats.explicitGaps).toBe(2);
+    expect(report.workload).toMatchObject({ commitProtocol: 'reserve', mode: 'hot-partition' });
+    // Under the conditional protocol the same log is broken: offsets must be gapless.
+    expect(types(gapped('conditional'))).toEqual(['final-gap', 'read-order']);
+  });
+
+  it('catches a poll skip: a read that moves past a record the log holds', () => {
+    // f0's first read answers next_offset 3 without a1 at 1.
+    const h = gapped('reserve', { f0: (x) => x.read('f0', 1, 0, 0, [[0, 'a0']], 5, 3).read('f0', 1, 0, 3, [[4, 'a2']], 5, 5) });
+    expect(types(h)).toEqual(['poll-skip', 'unseen-ack']);
+    expect(check(h.events).anomalies[0]).toMatchObject({ type: 'poll-skip', offset: 1, value: 'a1' });
+  });
+
+  it('catches an acknowledged record in a gap, and a record read where the final log has a gap', () => {
+    const inGap = gapped('reserve', { acks: (x) => x.send('p0', 'op1', 1, ['a3']).ack('p0', 'op1', 1, 'a3', 0, 3) });
+    expect(types(inGap)).toEqual(['ack-in-gap']);
+    const vanished = gapped('reserve', { acks: (x) => x.send('p0', 'op1', 1, ['a3']), f0: (x) => x.read('f0', 1, 0, 0, [[0, 'a0'], [1, 'a1'], [3, 'a3']], 5, 4).read('f0', 1, 0, 4, [[4, 'a2']], 5, 5) });
+    expect(types(vanished)).toEqual(['offset-divergence']);
+  });
+
+  it('catches a final read that does not cover the log, a next_offset past the high watermark, and a fetcher that asks beyond what it covered', () => {
+    expect(types(gapped('reserve', { final: (x) => x.read('final', 1, 0, 0, [[0, 'a0'], [1, 'a1']], 5, 2).read('final', 1, 0, 4, [[4, 'a2']], 5, 5) }))).toEqual(['fetcher-skip', 'final-gap']); // the final reader skipped 2..3 too
+    expect(types(gapped('reserve', { f0: (x) => x.read('f0', 1, 0, 0, [[0, 'a0'], [1, 'a1']], 5, 2).read('f0', 1, 0, 2, [[4, 'a2']], 5, 6) }))).toEqual(['read-order']);
+    expect(types(gapped('reserve', { f0: (x) => x.read('f0', 1, 0, 0, [[0, 'a0'], [1, 'a1']], 5, 2).read('f0', 1, 0, 3, [[4, 'a2']], 5, 5) }))).toEqual(['fetcher-skip']);
+  });
+
+  it('warns (late-hw) instead of flagging a stale read, and counts writes refused as sealed', () => {
+    const late = (gapMs: number) =>
+      gapped('reserve', {
+        f0: (x) => {
+          x.t += gapMs; // the next read is sent this long after the acks
+          return x.read('f0', 1, 0, 0, [[0, 'a0'], [1, 'a1']], 2, 2).read('f0', 1, 0, 2, [[4, 'a2']], 5, 5);
+        },
+      });
+    expect(check(late(5_000).events)).toMatchObject({ ok: true, warnings: { counts: {} } });
+    expect(check(late(20_000).events)).toMatchObject({ ok: true, warnings: { counts: { 'late-hw': 1 } } });
+    const sealed = (protocol: 'reserve' | 'conditional') =>
+      gapped(protocol, { acks: (x) => x.send('p0', 'op1', 1, ['a3']).raw({ type: 'fail', producer: 'p0', op: 'op1', attempt: 1, values: ['a3'], kind: 'http', status: 503, error_name: 'REQUEST_TIMED_OUT', retriable: true, injected: 0, message: 'sealed' }) });
+    expect(check(sealed('reserve').events)).toMatchObject({ ok: true, stats: { sealedWrites: 1 } });
+    expect(types(sealed('conditional'))).toContain('unexplained-5xx');
+  });
+});

@@ -21,8 +21,25 @@
  *   unexplained-5xx      a 5xx answer to good input while no fault was injected in that request
  *   rejected-good-input  a 4xx (other than 429) answer to the workload's good input
  *   key-partition-split  records with the same key in two partitions
+ *
+ * Under the reserve commit protocol (RFC 0003; the history's `workload` event names the protocol)
+ * offsets may have explicit gaps: ranges a read steps over with next_offset. Then read-order only
+ * asks for increasing offsets and a next_offset between the last record + 1 and the high
+ * watermark; final-gap asks that the final reads cover 0..hw; the fetchers' coverage moves with
+ * next_offset; stale-read becomes the warning late-hw (an ack may wait for slower writers below it,
+ * up to the seal time, before readers get it); a retriable 503 REQUEST_TIMED_OUT (a write that
+ * outlived the seal time) is counted, not unexplained; and two more anomalies apply:
+ *   poll-skip            a read covered [offset, next_offset) and did not return a record the final
+ *                        log holds in that range: it moved past a record that is there
+ *   ack-in-gap           an acknowledged record's offset is an explicit gap of the final log
+ * A record read at an offset that the final log steps over is an offset-divergence.
+ *
+ * The transactional topics are checked by txn-checker.ts (aborted-read, torn-transaction,
+ * lost-committed-txn, partial-transaction, zombie-commit, txn-marker, hanging-transaction, and
+ * the rules above for their reads).
  */
-import type { EventOf, HistoryEvent, ReadRecord } from './history';
+import type { EventOf, HistoryEvent, ReadRecord, WorkloadInfo } from './history';
+import { checkTransactions, inside, merge, uncovered, type TxnStats } from './txn-checker';
 
 export type AnomalyType =
   | 'lost-ack'
@@ -39,7 +56,16 @@ export type AnomalyType =
   | 'unseen-ack'
   | 'unexplained-5xx'
   | 'rejected-good-input'
-  | 'key-partition-split';
+  | 'key-partition-split'
+  | 'poll-skip'
+  | 'ack-in-gap'
+  | 'aborted-read'
+  | 'torn-transaction'
+  | 'lost-committed-txn'
+  | 'partial-transaction'
+  | 'zombie-commit'
+  | 'txn-marker'
+  | 'hanging-transaction';
 
 export interface Anomaly {
   type: AnomalyType;
@@ -82,10 +108,16 @@ export interface CheckStats {
   readerCrashes: number;
   finalRecords: number;
   highWatermarks: Record<number, number>;
+  /** Produce attempts answered 503 REQUEST_TIMED_OUT: writes that outlived the seal time (reserve protocol). */
+  sealedWrites: number;
+  /** Offsets of the plain topic's final log that hold no record (explicit gaps, reserve protocol). */
+  explicitGaps: number;
+  /** The transactional workload, if the run had one (txn-checker.ts). */
+  txn?: TxnStats;
 }
 
 /** Not a broken guarantee, but worth a look: reported, never fails a run. */
-export type WarningType = 'non-retriable-5xx' | 'stalled-read';
+export type WarningType = 'non-retriable-5xx' | 'stalled-read' | 'late-hw';
 
 export interface CheckReport {
   ok: boolean;
@@ -97,6 +129,8 @@ export interface CheckReport {
    *  stalled-read: a read below the high watermark that returned no records. */
   warnings: { counts: Partial<Record<WarningType, number>>; examples: Array<{ type: WarningType; message: string }> };
   stats: CheckStats;
+  /** The run's shape, from its `workload` event (absent in older and hand-made histories). */
+  workload?: WorkloadInfo;
 }
 
 export interface CheckOptions {
@@ -131,6 +165,11 @@ export function check(events: HistoryEvent[], options: CheckOptions = {}): Check
   const reads = of('read');
   const readFails = of('read-fail');
   const starts = of('reader-start');
+  const workloadEvent = events.find((e): e is EventOf<'workload'> => e.type === 'workload');
+  const workload = workloadEvent ? (({ type: _type, t: _t, ...info }) => info)(workloadEvent) : undefined;
+  // Explicit gaps are allowed unless the server ran the gapless (conditional) protocol.
+  const gaps = workload !== undefined && workload.commitProtocol !== 'conditional';
+  const sealAfterMs = workload?.sealAfterMs ?? 10_000;
 
   // What was sent: each value, how often, by whom.
   const sent = new Map<string, { idempotent: boolean; sends: number; producer: string }>();
@@ -146,12 +185,19 @@ export function check(events: HistoryEvent[], options: CheckOptions = {}): Check
   const finalReads = reads.filter((r) => r.reader === finalReader);
   const finalLog = new Map<number, Map<number, ReadRecord>>();
   const finalHw = new Map<number, number>();
+  const finalSpans = new Map<number, Array<[number, number]>>(); // what the final reads covered, [offset, next_offset)
   for (const r of finalReads) {
     finalHw.set(r.partition, Math.max(finalHw.get(r.partition) ?? 0, r.high_watermark));
     const log = finalLog.get(r.partition) ?? new Map<number, ReadRecord>();
     finalLog.set(r.partition, log);
     for (const rec of r.records) if (!log.has(rec.offset)) log.set(rec.offset, rec);
+    const end = Math.max(r.next_offset, r.records.length > 0 ? r.records[r.records.length - 1]!.offset + 1 : r.offset);
+    if (end > r.offset) finalSpans.set(r.partition, [...(finalSpans.get(r.partition) ?? []), [r.offset, end]]);
   }
+  for (const [p, spans] of finalSpans) finalSpans.set(p, merge(spans));
+  /** An explicit gap: the final reads stepped over offset o of partition p. */
+  const finalGap = (p: number, o: number) => gaps && !finalLog.get(p)?.has(o) && inside(finalSpans.get(p) ?? [], o);
+  let explicitGaps = 0;
   const partitions = new Set<number>([...finalHw.keys(), ...acks.map((a) => a.partition), ...reads.map((r) => r.partition)]);
   if (finalReads.length === 0 && (acks.length > 0 || reads.length > 0)) {
     flag({ type: 'final-gap', message: `no final read (reader '${finalReader}') in the history: the log cannot be checked` });
@@ -160,6 +206,13 @@ export function check(events: HistoryEvent[], options: CheckOptions = {}): Check
     if (finalReads.length === 0) break;
     const log = finalLog.get(p) ?? new Map<number, ReadRecord>();
     const hw = finalHw.get(p) ?? 0;
+    if (gaps) {
+      for (let o = 0; o < hw; o++) if (finalGap(p, o)) explicitGaps++;
+      for (const [start, end] of uncovered(finalSpans.get(p) ?? [], hw)) {
+        flag({ type: 'final-gap', partition: p, offset: start, message: `partition ${p}: the final read did not cover offsets ${start}..${end} below the high watermark ${hw} (neither records nor a step over them)` });
+      }
+      continue;
+    }
     for (const [start, end] of missingRanges(log, hw)) {
       flag({ type: 'final-gap', partition: p, offset: start, message: `partition ${p}: the final read has no record at offsets ${start}..${end} below the high watermark ${hw}` });
     }
@@ -183,11 +236,12 @@ export function check(events: HistoryEvent[], options: CheckOptions = {}): Check
     const where = `${r.reader}#${r.incarnation} read of partition ${r.partition} at offset ${r.offset} (t=${r.t})`;
     let expect = r.offset;
     for (const rec of r.records) {
-      if (rec.offset !== expect) {
-        flag({ type: 'read-order', t: r.t, reader: r.reader, partition: r.partition, offset: rec.offset, message: `${where}: offset ${rec.offset} where ${expect} was due (offsets ${r.records.map((x) => x.offset).join(',')})` });
+      if (gaps ? rec.offset < expect : rec.offset !== expect) {
+        const due = gaps ? `at least ${expect}` : String(expect);
+        flag({ type: 'read-order', t: r.t, reader: r.reader, partition: r.partition, offset: rec.offset, message: `${where}: offset ${rec.offset} where ${due} was due (offsets ${r.records.map((x) => x.offset).join(',')})` });
         expect = rec.offset;
       }
-      expect++;
+      expect = gaps ? Math.max(expect, rec.offset + 1) : expect + 1;
       if (rec.offset >= r.high_watermark) {
         flag({ type: 'read-order', t: r.t, reader: r.reader, partition: r.partition, offset: rec.offset, message: `${where}: record at offset ${rec.offset} at or past the high watermark ${r.high_watermark}` });
       }
@@ -206,17 +260,30 @@ export function check(events: HistoryEvent[], options: CheckOptions = {}): Check
       seenAt.set(rec.value, list);
       list.add(at);
     }
-    if (r.records.length === 0 && r.offset < r.high_watermark) warn('stalled-read', `${where}: no records below the high watermark ${r.high_watermark}`);
+    if (r.records.length === 0 && r.offset < r.high_watermark && r.next_offset <= r.offset) warn('stalled-read', `${where}: no records below the high watermark ${r.high_watermark}`);
     const next = r.records.length > 0 ? r.records[r.records.length - 1]!.offset + 1 : r.offset;
-    if (r.next_offset !== next) {
-      flag({ type: 'read-order', t: r.t, reader: r.reader, partition: r.partition, message: `${where}: next_offset ${r.next_offset}, expected ${next}` });
+    if (gaps ? r.next_offset < next || r.next_offset > Math.max(r.high_watermark, r.offset) : r.next_offset !== next) {
+      const expected = gaps ? `${next}..${Math.max(r.high_watermark, r.offset)}` : String(next);
+      flag({ type: 'read-order', t: r.t, reader: r.reader, partition: r.partition, message: `${where}: next_offset ${r.next_offset}, expected ${expected}` });
+    }
+    // Poll skip: the read moved its reader to next_offset; everything the final log holds below it was returned.
+    if (gaps && r.reader !== finalReader && finalReads.length > 0) {
+      const returned = new Set(r.records.map((x) => x.offset));
+      for (let o = r.offset; o < Math.min(r.next_offset, finalHw.get(r.partition) ?? 0); o++) {
+        const rec = finalAt(r.partition, o);
+        if (rec && !returned.has(o)) {
+          flag({ type: 'poll-skip', t: r.t, reader: r.reader, partition: r.partition, offset: o, value: rec.value ?? undefined, message: `${where}: answered next_offset ${r.next_offset} without ${JSON.stringify(rec.value)} at offset ${o}, which the final log holds` });
+        }
+      }
     }
   }
   for (const [at, values] of observed) {
+    const [p, o] = at.split(':').map(Number) as [number, number];
+    const list = [...values].map(([v, by]) => `${JSON.stringify(v)} (${by})`).join(', ');
     if (values.size > 1) {
-      const [p, o] = at.split(':').map(Number) as [number, number];
-      const list = [...values].map(([v, by]) => `${JSON.stringify(v)} (${by})`).join(', ');
       flag({ type: 'offset-divergence', partition: p, offset: o, message: `partition ${p} offset ${o} was read as ${list}` });
+    } else if (finalGap(p, o)) {
+      flag({ type: 'offset-divergence', partition: p, offset: o, message: `partition ${p} offset ${o} was read as ${list}, but the final read steps over it as a gap` });
     }
   }
   for (const [value, positions] of seenAt) {
@@ -253,7 +320,13 @@ export function check(events: HistoryEvent[], options: CheckOptions = {}): Check
         flag({ type: 'hw-regression', t: r.t, reader: r.reader, partition: p, message: `${r.reader}#${r.incarnation} read of partition ${p} sent at t=${r.t0} saw high watermark ${r.high_watermark}, but a read that ended at t=${before.t} saw ${before.value}` });
       }
       const ack = acked(r.t0);
-      if (ack !== undefined && r.high_watermark <= ack.value) {
+      if (gaps) {
+        // An acknowledged record may wait for slower writers below it; past the seal time they are published or sealed.
+        const late = acked(r.t0 - sealAfterMs - 1000);
+        if (late !== undefined && r.high_watermark <= late.value) {
+          warn('late-hw', `${r.reader}#${r.incarnation} read of partition ${p} sent at t=${r.t0} saw high watermark ${r.high_watermark}, but offset ${late.value} was acked at t=${late.t}, more than the seal time (${sealAfterMs} ms) + 1 s before`);
+        }
+      } else if (ack !== undefined && r.high_watermark <= ack.value) {
         flag({ type: 'stale-read', t: r.t, reader: r.reader, partition: p, offset: ack.value, message: `${r.reader}#${r.incarnation} read of partition ${p} sent at t=${r.t0} saw high watermark ${r.high_watermark}, but offset ${ack.value} was acked at t=${ack.t}` });
       }
     }
@@ -274,8 +347,14 @@ export function check(events: HistoryEvent[], options: CheckOptions = {}): Check
     const c = coverage.get(key) ?? { covered: 0, seen: new Set<number>() };
     coverage.set(key, c);
     if (e.offset > c.covered) {
-      flag({ type: 'fetcher-skip', t: e.t, reader: e.reader, partition: e.partition, offset: c.covered, message: `${e.reader}#${e.incarnation} asked partition ${e.partition} for offset ${e.offset} but had never seen offsets ${c.covered}..${e.offset - 1}` });
+      const never = gaps ? `its reads had covered only up to ${c.covered}` : `had never seen offsets ${c.covered}..${e.offset - 1}`;
+      flag({ type: 'fetcher-skip', t: e.t, reader: e.reader, partition: e.partition, offset: c.covered, message: `${e.reader}#${e.incarnation} asked partition ${e.partition} for offset ${e.offset} but ${never}` });
       c.covered = e.offset;
+    }
+    if (gaps) {
+      // Offsets a read stepped over count as covered (poll-skip checks that nothing was there).
+      c.covered = Math.max(c.covered, e.next_offset);
+      continue;
     }
     for (const rec of e.records) c.seen.add(rec.offset);
     while (c.seen.has(c.covered)) c.seen.delete(c.covered++);
@@ -289,7 +368,9 @@ export function check(events: HistoryEvent[], options: CheckOptions = {}): Check
     const there = finalAt(a.partition, a.offset);
     if (there?.value === a.value) continue;
     const elsewhere = finalPositions.get(a.value);
-    if (!elsewhere) {
+    if (!there && finalGap(a.partition, a.offset)) {
+      flag({ type: 'ack-in-gap', t: a.t, partition: a.partition, offset: a.offset, value: a.value, message: `${a.value} was acked at partition ${a.partition} offset ${a.offset} (${a.op} attempt ${a.attempt}, t=${a.t}), which the final read steps over as a gap${elsewhere ? `; the value is at ${elsewhere.map(([p, o]) => pos(p, o)).join(', ')}` : ''}` });
+    } else if (!elsewhere) {
       flag({ type: 'lost-ack', t: a.t, partition: a.partition, offset: a.offset, value: a.value, message: `${a.value} was acked at partition ${a.partition} offset ${a.offset} (${a.op} attempt ${a.attempt}, t=${a.t}) and is not in the final log` });
     } else {
       const holds = there ? `holds ${JSON.stringify(there.value)}` : `is past the high watermark ${finalHw.get(a.partition) ?? 0} or missing`;
@@ -348,10 +429,16 @@ export function check(events: HistoryEvent[], options: CheckOptions = {}): Check
   const tally = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
   const produceFailures: Record<string, number> = {};
   const readFailures: Record<string, number> = {};
+  let sealedWrites = 0;
   for (const f of [...fails, ...readFails]) {
     const label = f.kind === 'http' ? `${f.status} ${f.error_name ?? ''}`.trim() : f.kind === 'network' && /^[A-Z_]+$/.test(f.message) ? `network ${f.message}` : f.kind;
     tally(f.type === 'fail' ? produceFailures : readFailures, label);
     if (f.kind !== 'http' || f.status === undefined) continue;
+    // Reserve protocol: a write slower than the seal time is refused (nothing written, retriable), injected delay or not.
+    if (gaps && f.type === 'fail' && f.status === 503 && f.error_name === 'REQUEST_TIMED_OUT' && f.retriable !== false) {
+      sealedWrites++;
+      continue;
+    }
     const what = f.type === 'fail' ? `${f.producer} ${f.op} attempt ${f.attempt}` : `${f.reader}#${f.incarnation} read of partition ${f.partition} at ${f.offset}`;
     if (f.status >= 500 && f.retriable === false) warn('non-retriable-5xx', `${what}: ${f.status} ${f.error_name ?? ''} retriable=false: ${f.message}`);
     if (f.status >= 500 && f.injected === 0) {
@@ -382,14 +469,17 @@ export function check(events: HistoryEvent[], options: CheckOptions = {}): Check
     tally(committedDespiteError, [...new Set(answered.map((f) => `${f.status} ${f.error_name ?? ''}`.trim()))].sort().join(' / '));
   }
 
+  const txn = checkTransactions(events, { gaps, flag, warn });
+
   // Stats.
   const hits = new Map<number, number>();
   for (const h of of('faults-hit')) hits.set(h.server, Math.max(hits.get(h.server) ?? 0, h.total));
   const unacked = [...sent.keys()].filter((v) => !ackedValues.has(v));
   const highWatermarks: Record<number, number> = {};
   for (const [p, hw] of [...finalHw].sort((a, b) => a[0] - b[0])) highWatermarks[p] = hw;
+  const txnOperations = events.filter((e) => e.type === 'txn-send' || e.type === 'txn-end' || e.type === 'txn-init' || e.type === 'txn-read').length;
   const stats: CheckStats = {
-    operations: sends.length + reads.length + readFails.length,
+    operations: sends.length + reads.length + readFails.length + txnOperations,
     produceRequests: sends.length,
     valuesSent: sent.size,
     acks: acks.length,
@@ -412,9 +502,12 @@ export function check(events: HistoryEvent[], options: CheckOptions = {}): Check
     readerCrashes: of('reader-crash').length,
     finalRecords: [...finalLog.values()].reduce((n, log) => n + log.size, 0),
     highWatermarks,
+    sealedWrites,
+    explicitGaps,
+    ...(txn ? { txn } : {}),
   };
   const anomalyCount = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
-  return { ok: anomalyCount === 0, anomalyCount, counts, anomalies, warnings, stats };
+  return { ok: anomalyCount === 0, anomalyCount, counts, anomalies, warnings, stats, ...(workload ? { workload } : {}) };
 }
 
 /** Offsets below `hw` that `log` lacks, as [first, last] ranges. */

@@ -21,6 +21,43 @@ export interface ReadRecord {
   offset: number;
   value: string | null;
   key: string | null;
+  /** Binary reads only (the final read_uncommitted read of transactional topics): the batch's producer id. */
+  pid?: number;
+  /** Binary reads only: a transaction marker (control record) rather than a data record ('unknown': not a marker key). */
+  control?: 'commit' | 'abort' | 'unknown';
+}
+
+export type Isolation = 'read_committed' | 'read_uncommitted';
+
+/** A record a transactional producer sends: to an explicit topic and partition. */
+export interface TxnRecord {
+  topic: string;
+  partition: number;
+  value: string;
+  key: string | null;
+}
+
+/** What a run was: written first, so that the checker (and --check on a saved history) knows the rules. */
+export interface WorkloadInfo {
+  mode: 'default' | 'hot-partition';
+  /** The plain topic (producers, idempotent producers, fetchers) and its partition count. */
+  topic: string;
+  partitions: number;
+  /** Topics written only by transactional producers, read by read_committed and read_uncommitted fetchers. */
+  txnTopics: Array<{ topic: string; partitions: number }>;
+  /**
+   * The server's commit protocol (BROOK_COMMIT_PROTOCOL). Under `reserve` (RFC 0003) offsets may
+   * have explicit gaps (ranges readers step over with next_offset) and an acknowledged record may
+   * wait for slower writers below it before it is readable; under `conditional` offsets are gapless.
+   */
+  commitProtocol: 'reserve' | 'conditional';
+  /** BROOK_SEAL_AFTER_MS as the server was given it (its default: 10 000). */
+  sealAfterMs: number;
+  producers: number;
+  idempotentProducers: number;
+  fetchers: number;
+  txnProducers: number;
+  txnFetchers: { committed: number; uncommitted: number };
 }
 
 export type HistoryEvent =
@@ -68,6 +105,8 @@ export type HistoryEvent =
       t: number;
       reader: string;
       incarnation: number;
+      /** Set for reads of a transactional topic (absent: the plain topic). */
+      topic?: string;
       partition: number;
       offset: number;
       kind: FailKind;
@@ -83,7 +122,46 @@ export type HistoryEvent =
   | { type: 'faults-hit'; t: number; server: number; total: number }
   | { type: 'server-start'; t: number; server: number; pid: number }
   | { type: 'server-kill'; t: number; server: number; pid: number }
-  | { type: 'phase'; t: number; phase: 'setup' | 'run' | 'quiesce' | 'catch-up' | 'final-read' | 'done'; note?: string };
+  | { type: 'phase'; t: number; phase: 'setup' | 'run' | 'quiesce' | 'settle' | 'catch-up' | 'final-read' | 'done'; note?: string }
+  /** The run's shape (first event of a run; histories without it are gapless, no transactions). */
+  | ({ type: 'workload'; t: number } & WorkloadInfo)
+  /**
+   * Transactional producers (verify/chaos/txn-workload.ts). An `instance` is one SDK producer
+   * object with the transactional id; each new instance's InitProducerId fences the older ones
+   * and aborts (or completes) their open transaction.
+   */
+  | { type: 'txn-init'; t: number; t0: number; producer: string; transactional_id: string; instance: number; ok: boolean; message?: string }
+  | { type: 'txn-begin'; t: number; producer: string; instance: number; txn: string }
+  /** One tx.sendBatch() of transaction `txn`. */
+  | { type: 'txn-send'; t: number; producer: string; instance: number; txn: string; send: number; records: TxnRecord[] }
+  /** The send was acknowledged: `value` is at topic/partition/offset (offset -1: a duplicate the SDK could not place). */
+  | { type: 'txn-ack'; t: number; producer: string; txn: string; send: number; value: string; topic: string; partition: number; offset: number }
+  | { type: 'txn-send-fail'; t: number; producer: string; txn: string; send: number; values: string[]; error_name?: string; message: string }
+  /**
+   * tx.commit() (commit: true) or tx.abort() (false), called at `t0`, answered at `t`: ok, or an
+   * error / no answer before the run ended (the outcome is unknown).
+   */
+  | { type: 'txn-end'; t: number; t0: number; producer: string; instance: number; txn: string; commit: boolean; ok: boolean; error_name?: string; message?: string }
+  /** The instance was dropped mid-transaction without ending it (a producer crash); `zombie`: it will try to commit after a new instance fenced it. */
+  | { type: 'txn-crash'; t: number; producer: string; instance: number; txn: string; zombie: boolean }
+  /** Fetchers of the transactional topics: positions by "topic/partition". */
+  | { type: 'txn-reader-start'; t: number; reader: string; incarnation: number; isolation: Isolation; from: Record<string, number>; mode: string }
+  /** One fetch of a transactional topic at `isolation`. */
+  | {
+      type: 'txn-read';
+      t: number;
+      t0: number;
+      reader: string;
+      incarnation: number;
+      isolation: Isolation;
+      topic: string;
+      partition: number;
+      offset: number;
+      records: ReadRecord[];
+      high_watermark: number;
+      last_stable_offset?: number;
+      next_offset: number;
+    };
 
 export type EventOf<T extends HistoryEvent['type']> = Extract<HistoryEvent, { type: T }>;
 
