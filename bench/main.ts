@@ -88,7 +88,7 @@ const QUICK: Plan = {
   contended: false,
   allRoutesAt8: false,
   idleAlone: false,
-  hotPartition: { roundMs: 400, rounds: 2, minOpsPerProducer: 1, maxOpsPerRound: 1000 },
+  hotPartition: { roundMs: 250, rounds: 4, minOpsPerProducer: 1, maxOpsPerRound: 1000 },
 };
 const FULL: Plan = {
   name: 'full',
