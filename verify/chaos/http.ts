@@ -6,6 +6,9 @@ export interface HttpAnswer {
   text: string;
   json: any;
   injected: number | undefined;
+  /** The raw body (binary fetches) and the answer's headers. */
+  bytes: Buffer;
+  headers: Headers;
 }
 
 /** No answer: the connection failed (server down, killed mid-request) or the client gave up. */
@@ -20,7 +23,7 @@ export class NoAnswer extends Error {
 
 export async function http(
   url: string,
-  options: { method?: string; body?: unknown; timeoutMs: number; signal?: AbortSignal },
+  options: { method?: string; body?: unknown; timeoutMs: number; signal?: AbortSignal; accept?: string },
 ): Promise<HttpAnswer> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
@@ -29,9 +32,11 @@ export async function http(
     init.body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     init.headers = { 'content-type': 'application/json' };
   }
+  if (options.accept) init.headers = { ...(init.headers as Record<string, string> | undefined), accept: options.accept };
   try {
     const res = await fetch(url, init);
-    const text = await res.text();
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const text = options.accept && !options.accept.includes('json') && res.ok ? '' : bytes.toString('utf8');
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -39,7 +44,7 @@ export async function http(
       json = undefined;
     }
     const injected = res.headers.get(INJECTED_HEADER);
-    return { status: res.status, text, json, injected: injected === null ? undefined : Number(injected) };
+    return { status: res.status, text, json, injected: injected === null ? undefined : Number(injected), bytes, headers: res.headers };
   } catch (err) {
     if (options.signal?.aborted) throw new NoAnswer('aborted', 'aborted by the caller');
     if (timeout.aborted) throw new NoAnswer('timeout', `no answer within ${options.timeoutMs} ms`);

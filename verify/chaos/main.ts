@@ -3,6 +3,10 @@
  * `npm run chaos -- --seeds 1-20 --duration 60s`   several seeds, one after the other
  * `npm run chaos -- --check chaos-out/7`           the checker again, on a saved history
  *
+ * Seeds divisible by 4 run the hot-partition workload (one partition, 12 producers, seal time
+ * 1.5 s, slow writers); the others the default one (plain, idempotent and transactional
+ * producers). `--hot-partition` / `--no-hot-partition` force one for every seed.
+ *
  * Exits 1 if any run found an anomaly, naming the seeds to rerun.
  */
 import { readFileSync } from 'node:fs';
@@ -35,9 +39,14 @@ const { values } = parseArgs({
     seeds: { type: 'string' },
     duration: { type: 'string', default: '60s' },
     out: { type: 'string' },
-    producers: { type: 'string', default: '4' },
-    partitions: { type: 'string', default: '3' },
-    fetchers: { type: 'string', default: '2' },
+    producers: { type: 'string' },
+    partitions: { type: 'string' },
+    fetchers: { type: 'string' },
+    'txn-producers': { type: 'string' },
+    'hot-partition': { type: 'boolean' },
+    'no-hot-partition': { type: 'boolean' },
+    'commit-protocol': { type: 'string' },
+    'seal-after-ms': { type: 'string' },
     'no-kills': { type: 'boolean', default: false },
     'no-faults': { type: 'boolean', default: false },
     check: { type: 'string' },
@@ -55,6 +64,11 @@ if (values.check) {
 const seeds = values.seeds ? parseSeeds(values.seeds) : [Number(values.seed ?? Math.floor(Math.random() * 1e6))];
 if (seeds.some((s) => !Number.isSafeInteger(s))) throw new Error('--seed must be an integer');
 const durationMs = parseDuration(values.duration);
+const protocol = values['commit-protocol'];
+if (protocol !== undefined && protocol !== 'reserve' && protocol !== 'conditional') throw new Error(`--commit-protocol: reserve or conditional; got '${protocol}'`);
+const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+/** The workload of a seed: hot partition for seeds divisible by 4 unless forced either way. */
+const hotFor = (seed: number) => (values['hot-partition'] ? true : values['no-hot-partition'] ? false : seed % 4 === 0);
 
 // Ctrl-C: the run stops, the runner's finally block stops the server and the emulators.
 const interrupt = new AbortController();
@@ -73,9 +87,13 @@ for (const seed of seeds) {
       seed,
       durationMs,
       outDir: values.out ? (seeds.length > 1 ? join(values.out, String(seed)) : values.out) : undefined,
-      producers: Number(values.producers),
-      partitions: Number(values.partitions),
-      fetchers: Number(values.fetchers),
+      hotPartition: hotFor(seed),
+      producers: num(values.producers),
+      partitions: num(values.partitions),
+      fetchers: num(values.fetchers),
+      txnProducers: num(values['txn-producers']),
+      commitProtocol: protocol as 'reserve' | 'conditional' | undefined,
+      sealAfterMs: num(values['seal-after-ms']),
       schedule: { kills: !values['no-kills'], faults: !values['no-faults'] },
       signal: interrupt.signal,
     });
@@ -95,12 +113,14 @@ if (seeds.length > 1) {
     `\n${results.length} runs of ${durationMs / 1000} s: ${sum((r) => r.report.stats.operations)} operations, ` +
       `${sum((r) => r.report.stats.ackedValues)} acked values, ${sum((r) => r.report.stats.faultsInjected)} faults injected, ` +
       `${sum((r) => r.report.stats.serverKills)} server kills, ${sum((r) => r.report.stats.readerCrashes)} fetcher crashes, ` +
+      `${sum((r) => r.report.stats.txn?.transactions ?? 0)} transactions (${sum((r) => r.report.stats.txn?.committedAcked ?? 0)} commits acknowledged), ` +
+      `${results.filter((r) => r.report.workload?.mode === 'hot-partition').length} hot-partition runs, ` +
       `${sum((r) => r.report.anomalyCount)} anomalies`,
   );
 }
 if (interrupt.signal.aborted) process.exit(130);
 if (failed.length > 0) {
-  console.error(`\nFAILED seeds: ${failed.join(', ')}; rerun one with: npm run chaos -- --seed ${failed[0]} --duration ${values.duration}`);
+  console.error(`\nFAILED seeds: ${failed.join(', ')}; rerun one with: npm run chaos -- --seed ${failed[0]} --duration ${values.duration}${hotFor(failed[0]!) ? ' --hot-partition' : ' --no-hot-partition'}`);
   process.exit(1);
 }
 process.exit(0);

@@ -15,6 +15,7 @@ import { http, sleep } from './http';
 import { FAULTS_PATH } from './protocol';
 import { describeEvent, makeSchedule, type ChaosRule, type ScheduleEvent, type ScheduleOptions } from './schedule';
 import { ServerProcess } from './server-process';
+import { finalTxnRead, stableEnd, tpKey, TxnFetcher, txnPartitions, TxnProducer, type TxnContext } from './txn-workload';
 import { Fetcher, finalRead, Producer, type WorkloadContext } from './workload';
 
 export interface ChaosOptions {
@@ -22,11 +23,25 @@ export interface ChaosOptions {
   durationMs: number;
   /** Where history.jsonl, report.json, schedule.txt and server.log go (default chaos-out/<seed>). */
   outDir?: string;
+  /**
+   * Hot-partition mode (issue 11): one partition, many plain producers (12) and the idempotent
+   * one writing to it at once, the server's seal time down to 1.5 s and slow-writer windows in the
+   * schedule; no transactional workload unless asked for. Defaults below change with it.
+   */
+  hotPartition?: boolean;
   producers?: number;
   /** SDK producers with idempotence on: any duplicate of theirs is an anomaly. */
   idempotentProducers?: number;
   partitions?: number;
   fetchers?: number;
+  /** Transactional SDK producers (default 2; 0 in hot-partition mode) writing to the transactional topics. */
+  txnProducers?: number;
+  /** Fetchers of the transactional topics by isolation level (default 2 read_committed, 1 read_uncommitted). */
+  txnFetchers?: { committed: number; uncommitted: number };
+  /** BROOK_COMMIT_PROTOCOL for the server (default reserve, the server's own default). */
+  commitProtocol?: 'reserve' | 'conditional';
+  /** BROOK_SEAL_AFTER_MS for the server (default: unset, the server's 10 s; 1500 in hot-partition mode). */
+  sealAfterMs?: number;
   /** Switch kinds of scheduled events off. */
   schedule?: Omit<ScheduleOptions, 'fetchers'>;
   log?: (line: string) => void;
@@ -47,7 +62,10 @@ export interface ChaosResult {
 
 /** How long the end of a run may take at most, per step. */
 const QUIESCE_MS = 30_000;
+const SETTLE_MS = 30_000;
 const CATCH_UP_MS = 30_000;
+/** The server's seal time when BROOK_SEAL_AFTER_MS is not set (lib/config.ts). */
+const SERVER_SEAL_AFTER_MS = 10_000;
 /**
  * A restarted server serves at least MIN_UPTIME_MS, and until it has acknowledged a produce (at
  * most MAX_WAIT_FOR_ACK_MS), before the next kill: on a loaded machine a cold server can take
@@ -59,19 +77,30 @@ const MAX_WAIT_FOR_ACK_MS = 15_000;
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const started = Date.now();
   const { seed, durationMs } = options;
-  const producersCount = options.producers ?? 4;
+  const hot = options.hotPartition ?? false;
+  const producersCount = options.producers ?? (hot ? 12 : 4);
   const idempotentCount = options.idempotentProducers ?? 1;
-  const partitions = options.partitions ?? 3;
+  const partitions = options.partitions ?? (hot ? 1 : 3);
   const fetchersCount = options.fetchers ?? 2;
+  const txnProducersCount = options.txnProducers ?? (hot ? 0 : 2);
+  const txnFetchersCount = options.txnFetchers ?? (txnProducersCount > 0 ? { committed: 2, uncommitted: 1 } : { committed: 0, uncommitted: 0 });
+  const txnReaders = txnFetchersCount.committed + txnFetchersCount.uncommitted;
+  const withTxns = txnProducersCount > 0 || txnReaders > 0;
+  const commitProtocol = options.commitProtocol ?? 'reserve';
+  const sealAfterMs = options.sealAfterMs ?? (hot ? 1500 : undefined);
   const log = options.log ?? ((line: string) => console.log(line));
   const outDir = resolve(options.outDir ?? join('chaos-out', String(seed)));
   mkdirSync(outDir, { recursive: true });
   rmSync(join(outDir, 'server.log'), { force: true });
 
-  const schedule = makeSchedule(seed, durationMs, { ...options.schedule, fetchers: fetchersCount });
+  const schedule = makeSchedule(seed, durationMs, { ...options.schedule, fetchers: fetchersCount, txnFetchers: txnReaders, hotPartition: hot });
   const scheduleText = schedule.map(describeEvent);
   writeFileSync(join(outDir, 'schedule.txt'), scheduleText.join('\n') + '\n');
-  log(`chaos seed ${seed}: ${durationMs / 1000} s, ${producersCount} producers, ${idempotentCount} idempotent, ${fetchersCount} fetchers, ${partitions} partitions`);
+  log(
+    `chaos seed ${seed}${hot ? ' (hot partition)' : ''}: ${durationMs / 1000} s, ${producersCount} producers, ${idempotentCount} idempotent, ${fetchersCount} fetchers, ${partitions} partitions; ` +
+      `${txnProducersCount} transactional producers, ${txnFetchersCount.committed} read_committed + ${txnFetchersCount.uncommitted} read_uncommitted fetchers; ` +
+      `commit protocol ${commitProtocol}, seal after ${sealAfterMs ?? `${SERVER_SEAL_AFTER_MS} (default)`} ms`,
+  );
   log(`schedule (${schedule.length} events):`);
   for (const line of scheduleText) log(`  ${line}`);
 
@@ -79,8 +108,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const dataDir = mkdtempSync(join(tmpdir(), `brook-chaos-${seed}-`));
   let stack: LocalStack | undefined;
   let server: ServerProcess | undefined;
-  const producers: Array<Producer | IdempotentProducer> = [];
+  const producers: Array<Producer | IdempotentProducer | TxnProducer> = [];
+  const txnProducers: TxnProducer[] = [];
   const fetchers: Fetcher[] = [];
+  const txnFetchers: TxnFetcher[] = [];
   const giveUp = new AbortController();
   const timers = new Set<NodeJS.Timeout>();
   let producing: Promise<unknown> = Promise.resolve();
@@ -110,19 +141,41 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         BROOK_METADATA_TABLE: config.metadataTable,
         BROOK_BATCHES_TABLE: config.batchesTable,
         BROOK_BUCKET: config.bucket,
+        BROOK_COMMIT_PROTOCOL: commitProtocol,
+        ...(sealAfterMs === undefined ? {} : { BROOK_SEAL_AFTER_MS: String(sealAfterMs) }),
       },
     });
     const srv = server;
     history.add({ type: 'server-start', server: srv.incarnation + 1, pid: await srv.start() });
 
-    const ctx: WorkloadContext = { history, baseUrl: srv.url, clusterId: config.clusterId, topic: `chaos-${seed}-${Date.now().toString(36)}`, partitions, seed };
-    await createTopic(ctx);
+    const topic = `chaos-${seed}-${Date.now().toString(36)}`;
+    const txnTopics = withTxns ? [{ topic: `${topic}-txa`, partitions: 3 }, { topic: `${topic}-txb`, partitions: 2 }] : [];
+    const ctx: TxnContext = { history, baseUrl: srv.url, clusterId: config.clusterId, topic, partitions, seed, txnTopics };
+    history.add({
+      type: 'workload',
+      mode: hot ? 'hot-partition' : 'default',
+      topic,
+      partitions,
+      txnTopics,
+      commitProtocol,
+      sealAfterMs: sealAfterMs ?? SERVER_SEAL_AFTER_MS,
+      producers: producersCount,
+      idempotentProducers: idempotentCount,
+      fetchers: fetchersCount,
+      txnProducers: txnProducersCount,
+      txnFetchers: txnFetchersCount,
+    });
+    await createTopic(ctx, topic, partitions);
+    for (const t of txnTopics) await createTopic(ctx, t.topic, t.partitions);
 
     let runStart = 0;
     // Faults live in the server process: the runner keeps the wanted set and re-applies it after a restart.
-    let wanted: ChaosRule[] = [];
+    // Slow-writer rules (hot-partition mode) come first: a request they hold is not also failed by the window's rules.
+    let window: ChaosRule[] = [];
+    let slow: ChaosRule[] = [];
+    const wantedRules = () => [...slow, ...window];
     const applyFaults = async () => {
-      const answer = await http(`${srv.url}${FAULTS_PATH}`, { method: 'PUT', body: { rules: wanted }, timeoutMs: 5_000 }).catch(() => undefined);
+      const answer = await http(`${srv.url}${FAULTS_PATH}`, { method: 'PUT', body: { rules: wantedRules() }, timeoutMs: 5_000 }).catch(() => undefined);
       if (answer?.status === 200) history.add({ type: 'faults-hit', server: srv.incarnation, total: answer.json.total });
     };
     // Kills and restarts run one at a time; fault changes too, in their own queue, so that a kill
@@ -149,10 +202,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       upSince = Date.now();
       acksAtStart = acks();
       history.add({ type: 'server-start', server: srv.incarnation, pid: newPid });
-      if (wanted.length > 0) void faultsInOrder(applyFaults);
+      if (wantedRules().length > 0) void faultsInOrder(applyFaults);
     };
     const crashFetcher = async (e: Extract<ScheduleEvent, { kind: 'crash-fetcher' }>) => {
-      const f = fetchers[e.fetcher]!;
+      const f = e.pool === 'txn' ? txnFetchers[e.fetcher] : fetchers[e.fetcher];
+      if (!f) return;
       if (!f.running) return;
       await f.stop(true);
       await sleep(e.downMs, giveUp.signal);
@@ -164,26 +218,29 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     runStart = history.now();
     for (let i = 0; i < producersCount; i++) producers.push(new Producer(ctx, i));
     for (let i = 0; i < idempotentCount; i++) producers.push(new IdempotentProducer(ctx, i));
+    for (let i = 0; i < txnProducersCount; i++) txnProducers.push(new TxnProducer(ctx, i));
+    producers.push(...txnProducers);
     for (let i = 0; i < fetchersCount; i++) fetchers.push(new Fetcher(ctx, i));
+    for (let i = 0; i < txnFetchersCount.committed; i++) txnFetchers.push(new TxnFetcher(ctx, i, 'read_committed'));
+    for (let i = 0; i < txnFetchersCount.uncommitted; i++) txnFetchers.push(new TxnFetcher(ctx, i, 'read_uncommitted'));
     producing = Promise.all(producers.map((p) => p.run(giveUp.signal)));
     fetchers.forEach((f) => f.start());
+    txnFetchers.forEach((f) => f.start());
     const at = (ms: number, fn: () => void) => {
       const timer = setTimeout(() => (timers.delete(timer), fn()), Math.max(0, runStart + ms - history.now()));
       timers.add(timer);
     };
     const crashes: Promise<void>[] = [];
     for (const e of schedule) {
-      if (e.kind === 'faults') {
-        at(e.at, () => {
-          wanted = e.rules;
-          history.add({ type: 'faults', rules: e.rules });
+      if (e.kind === 'faults' || e.kind === 'slow') {
+        const set = (rules: ChaosRule[]) => {
+          if (e.kind === 'slow') slow = rules;
+          else window = rules;
+          history.add({ type: 'faults', rules: wantedRules() });
           void faultsInOrder(applyFaults);
-        });
-        at(e.at + e.forMs, () => {
-          wanted = [];
-          history.add({ type: 'faults', rules: [] });
-          void faultsInOrder(applyFaults);
-        });
+        };
+        at(e.at, () => set(e.rules));
+        at(e.at + e.forMs, () => set([]));
       } else if (e.kind === 'kill') {
         at(e.at, () => void serially(() => killAndRestart(e.downMs)));
       } else {
@@ -198,7 +255,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     running = false;
     timers.forEach(clearTimeout);
     timers.clear();
-    wanted = [];
+    window = [];
+    slow = [];
     history.add({ type: 'faults', rules: [] });
     await serverOps.catch(() => undefined);
     await faultsInOrder(applyFaults);
@@ -215,17 +273,45 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     giveUp.abort(); // whatever is still unacknowledged stays of unknown outcome
     await producing;
 
-    // Catch-up: the fetchers reach every partition's high watermark.
+    // Settle: a new instance of every transactional id completes or aborts what is still open.
+    if (txnProducers.length > 0) {
+      history.add({ type: 'phase', phase: 'settle' });
+      const settling = AbortSignal.timeout(SETTLE_MS);
+      await Promise.all(txnProducers.map((p) => p.settle(settling)));
+    }
+
+    // Catch-up: every acknowledged record readable (under the reserve protocol a slower writer's
+    // range below it may have to be published or sealed first), then the fetchers reach every
+    // partition's end (read_committed ones the LSO, which must have come back to the high watermark).
     history.add({ type: 'phase', phase: 'catch-up' });
     fetchers.forEach((f) => f.start('next')); // a fetcher whose crash outlived the run restarts
-    const hws = await highWatermarks(ctx);
+    txnFetchers.forEach((f) => f.start('next'));
+    const stableBy = Date.now() + Math.max(CATCH_UP_MS, 3 * (sealAfterMs ?? SERVER_SEAL_AFTER_MS));
+    const acked = ackedEnds(history);
+    let hws = await highWatermarks(ctx);
+    while (Date.now() < stableBy && hws.some((hw, p) => hw < (acked.get(String(p)) ?? 0))) {
+      await sleep(250);
+      hws = await highWatermarks(ctx);
+    }
+    const tps = txnPartitions(ctx);
+    let ends = await Promise.all(tps.map((tp) => stableEnd(ctx, tp)));
+    const unstable = () => ends.some((e, i) => !e || e.lso < e.hw || e.hw < (acked.get(tpKey(tps[i]!)) ?? 0));
+    while (Date.now() < stableBy && unstable()) {
+      await sleep(250);
+      ends = await Promise.all(tps.map((tp) => stableEnd(ctx, tp)));
+    }
+    if (unstable()) history.add({ type: 'phase', phase: 'catch-up', note: `transactional partitions not stable: ${JSON.stringify(ends)}` });
     const deadline = Date.now() + CATCH_UP_MS;
-    while (Date.now() < deadline && !fetchers.every((f) => f.positions.every((o, p) => o >= hws[p]!))) await sleep(100);
-    await Promise.all(fetchers.map((f) => f.stop()));
+    const caughtUp = () =>
+      fetchers.every((f) => f.positions.every((o, p) => o >= hws[p]!)) &&
+      txnFetchers.every((f) => tps.every((tp, i) => (f.positions.get(tpKey(tp)) ?? 0) >= (ends[i]?.lso ?? 0)));
+    while (Date.now() < deadline && !caughtUp()) await sleep(100);
+    await Promise.all([...fetchers, ...txnFetchers].map((f) => f.stop()));
 
     history.add({ type: 'phase', phase: 'final-read' });
     history.add({ type: 'reader-start', reader: 'final', incarnation: 1, from: Object.fromEntries(hws.map((_, p) => [p, 0])), mode: 'initial' });
     for (let p = 0; p < partitions; p++) await finalRead(ctx, p);
+    for (const tp of tps) await finalTxnRead(ctx, tp);
     const stats = await http(`${srv.url}${FAULTS_PATH}`, { timeoutMs: 5_000 }).catch(() => undefined);
     if (stats?.status === 200) history.add({ type: 'faults-hit', server: srv.incarnation, total: stats.json.total });
     history.add({ type: 'phase', phase: 'done' });
@@ -233,7 +319,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     timers.forEach(clearTimeout);
     giveUp.abort();
     producers.forEach((p) => p.stop());
-    await Promise.all(fetchers.map((f) => f.stop()));
+    await Promise.all([...fetchers, ...txnFetchers].map((f) => f.stop()));
     await producing.catch(() => undefined);
     await serverOps.catch(() => undefined);
     await faultOps.catch(() => undefined);
@@ -244,30 +330,42 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   }
 
   const report = check(history.events);
-  writeFileSync(join(outDir, 'report.json'), JSON.stringify({ seed, durationMs, producers: producersCount, fetchers: fetchersCount, partitions, ...report }, null, 2) + '\n');
+  writeFileSync(join(outDir, 'report.json'), JSON.stringify({ seed, durationMs, mode: hot ? 'hot-partition' : 'default', producers: producersCount, fetchers: fetchersCount, partitions, txnProducers: txnProducersCount, commitProtocol, sealAfterMs, ...report }, null, 2) + '\n');
   return { seed, ok: report.ok, report, schedule, outDir, dataDir, elapsedMs: Date.now() - started };
 }
 
-async function createTopic(ctx: WorkloadContext): Promise<void> {
+async function createTopic(ctx: WorkloadContext, topic: string, partitions: number): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const answer = await http(`${ctx.baseUrl}/v3/clusters/${ctx.clusterId}/topics`, {
       method: 'POST',
-      body: { topic_name: ctx.topic, partitions_count: ctx.partitions },
+      body: { topic_name: topic, partitions_count: partitions },
       timeoutMs: 10_000,
     }).catch((err: Error) => ({ status: 0, text: err.message, json: undefined }));
     // Already there: an earlier attempt created it and its answer was lost (the name is this run's own).
     if (answer.status === 201 || answer.json?.error_name === 'TOPIC_ALREADY_EXISTS') return;
-    if (attempt >= 10) throw new Error(`could not create topic ${ctx.topic}: ${answer.status} ${answer.text}`);
+    if (attempt >= 10) throw new Error(`could not create topic ${topic}: ${answer.status} ${answer.text}`);
     await sleep(300);
   }
 }
 
+/** Per partition ("p" for the plain topic, "topic/p" for the transactional ones): one past the highest offset acknowledged. */
+function ackedEnds(history: History): Map<string, number> {
+  const ends = new Map<string, number>();
+  const bump = (key: string, offset: number) => ends.set(key, Math.max(ends.get(key) ?? 0, offset + 1));
+  for (const e of history.events) {
+    if (e.type === 'ack') bump(String(e.partition), e.offset);
+    else if (e.type === 'txn-ack' && e.offset >= 0) bump(tpKey(e), e.offset);
+  }
+  return ends;
+}
+
+/** The high watermark each partition of the plain topic has for readers (a fetch's, which is what readers go by). */
 async function highWatermarks(ctx: WorkloadContext): Promise<number[]> {
   return Promise.all(
     Array.from({ length: ctx.partitions }, async (_, p) => {
       for (let attempt = 1; ; attempt++) {
-        const answer = await http(`${ctx.baseUrl}/v3/clusters/${ctx.clusterId}/topics/${ctx.topic}/partitions/${p}/offset`, { timeoutMs: 10_000 }).catch(() => undefined);
-        if (answer?.status === 200) return Number(answer.json.latest_offset);
+        const answer = await http(`${ctx.baseUrl}/v3/clusters/${ctx.clusterId}/topics/${ctx.topic}/partitions/${p}/records?offset=0&max_wait_ms=0&max_bytes=1`, { timeoutMs: 10_000 }).catch(() => undefined);
+        if (answer?.status === 200) return Number(answer.json.high_watermark);
         if (attempt >= 20) throw new Error(`could not read the high watermark of partition ${p}`);
         await sleep(250);
       }

@@ -20,16 +20,38 @@ export type RestartMode = 'zero' | 'last' | 'next';
 
 export type ScheduleEvent =
   | { at: number; kind: 'faults'; rules: ChaosRule[]; forMs: number }
+  /**
+   * Hot-partition mode: slow and lost DynamoDB writes, in force beside (and before) the fault
+   * window's rules: commits slower than the seal time, reservations whose reply is lost.
+   */
+  | { at: number; kind: 'slow'; rules: ChaosRule[]; forMs: number }
   | { at: number; kind: 'kill'; downMs: number }
-  | { at: number; kind: 'crash-fetcher'; fetcher: number; downMs: number; restart: RestartMode };
+  /** `pool: 'txn'`: one of the fetchers of the transactional topics (read_committed first, then read_uncommitted). */
+  | { at: number; kind: 'crash-fetcher'; fetcher: number; downMs: number; restart: RestartMode; pool?: 'txn' };
 
 export interface ScheduleOptions {
   fetchers: number;
+  /** Fetchers of the transactional topics (their crashes draw from their own stream). */
+  txnFetchers?: number;
+  /** Hot-partition mode: add the slow-writer windows (their own stream). */
+  hotPartition?: boolean;
   /** Turn kinds of events off (tests of one fault kind, or a run without kills). */
   kills?: boolean;
   faults?: boolean;
   fetcherCrashes?: boolean;
 }
+
+/**
+ * Slow writers for the hot-partition mode (the server's seal time is 1.5 s there): a publish
+ * (TransactWriteItems) held for 2–4.5 s outlives it, so readers seal the writer's range and its
+ * late publish must be refused; a lost UpdateItem reply leaks a reserved range that only sealing
+ * closes; a window where every commit takes up to 1.4 s has writers finishing around the seal time.
+ */
+const SLOW: ReadonlyArray<readonly [number, (rng: Rng) => ChaosRule]> = [
+  [6, (r) => ({ service: 'dynamodb', command: 'TransactWriteItems', mode: 'delay', times: int(r, 1, 3), delayMs: int(r, 2000, 4500) })],
+  [2, (r) => ({ service: 'dynamodb', command: 'UpdateItem', mode: 'fail-after', times: int(r, 1, 2) })],
+  [2, (r) => ({ service: 'dynamodb', command: 'TransactWriteItems', mode: 'delay', times: 'all', delayMs: int(r, 300, 1400) })],
+];
 
 const times = (rng: Rng, lo: number, hi: number): number | 'all' => (chance(rng, 0.3) ? 'all' : int(rng, lo, hi));
 
@@ -83,6 +105,24 @@ export function makeSchedule(seed: number, durationMs: number, options: Schedule
       events.push({ at, kind: 'crash-fetcher', fetcher: int(rng, 0, options.fetchers - 1), downMs: int(rng, 0, 800), restart: pick(rng, ['zero', 'last', 'next'] as const) });
     }
   }
+
+  // Streams added later draw from lanes of their own: the events above stay as they were per seed.
+  const txnFetchers = options.txnFetchers ?? 0;
+  if (options.fetcherCrashes !== false && txnFetchers > 0) {
+    const rng = stream(seed, 'txn-fetchers');
+    for (let at = int(rng, 800, 3500); at < end; at += int(rng, 1500, 6000)) {
+      events.push({ at, kind: 'crash-fetcher', pool: 'txn', fetcher: int(rng, 0, txnFetchers - 1), downMs: int(rng, 0, 800), restart: pick(rng, ['zero', 'last', 'next'] as const) });
+    }
+  }
+
+  if (options.hotPartition && options.faults !== false) {
+    const rng = stream(seed, 'hot-partition');
+    for (let at = int(rng, 300, 1000); at < end; ) {
+      const forMs = int(rng, 400, 2000);
+      events.push({ at, kind: 'slow', rules: [weighted(rng, SLOW)(rng)], forMs: Math.min(forMs, end - at) });
+      at += forMs + int(rng, 500, 2500);
+    }
+  }
   return events.sort((a, b) => a.at - b.at);
 }
 
@@ -96,9 +136,11 @@ export function describeEvent(e: ScheduleEvent): string {
   switch (e.kind) {
     case 'faults':
       return `${at}  faults for ${e.forMs} ms: ${e.rules.map(describeRule).join(' + ')}`;
+    case 'slow':
+      return `${at}  slow writers for ${e.forMs} ms: ${e.rules.map(describeRule).join(' + ')}`;
     case 'kill':
       return `${at}  kill -9 the server, restart after ${e.downMs} ms`;
     case 'crash-fetcher':
-      return `${at}  crash fetcher f${e.fetcher}, restart after ${e.downMs} ms from ${e.restart === 'zero' ? 'offset 0' : e.restart === 'last' ? 'its last seen offset' : 'after its last seen offset'}`;
+      return `${at}  crash fetcher ${e.pool === 'txn' ? `txn#${e.fetcher}` : `f${e.fetcher}`}, restart after ${e.downMs} ms from ${e.restart === 'zero' ? 'offset 0' : e.restart === 'last' ? 'its last seen offset' : 'after its last seen offset'}`;
   }
 }

@@ -253,13 +253,22 @@ export class Fetcher {
       const records = parseRecords(answer.json.data);
       history.add({ type: 'read', t0, ...base, records, high_watermark: answer.json.high_watermark, next_offset: answer.json.next_offset });
       const last = records[records.length - 1];
-      if (last) {
-        // A Kafka consumer's rule: the next position is after the last record returned.
-        this.positions[partition] = last.offset + 1;
-        this.lastSeen[partition] = last.offset;
-      }
+      if (last) this.lastSeen[partition] = last.offset;
+      this.positions[partition] = nextPosition(offset, records, answer.json.next_offset);
     }
   }
+}
+
+/**
+ * Where a reader goes next: after the last record returned (a Kafka consumer's rule), or further
+ * to `next_offset` when the answer steps over offsets that hold no record for this reader
+ * (transaction markers, aborted records, a range given up under the reserve protocol). The
+ * checker holds every such step against the final log (poll-skip, read-order).
+ */
+export function nextPosition(offset: number, records: ReadRecord[], nextOffset: unknown): number {
+  const last = records[records.length - 1];
+  const afterLast = last ? last.offset + 1 : offset;
+  return typeof nextOffset === 'number' && Number.isSafeInteger(nextOffset) && nextOffset > afterLast ? nextOffset : afterLast;
 }
 
 export function parseRecords(data: any[]): ReadRecord[] {
@@ -288,8 +297,8 @@ export async function finalRead(ctx: WorkloadContext, partition: number, reader 
       const records = parseRecords(answer.json.data);
       history.add({ type: 'read', t0, ...base, records, high_watermark: answer.json.high_watermark, next_offset: answer.json.next_offset });
       hw = answer.json.high_watermark;
-      const last = records[records.length - 1];
-      if (last && last.offset >= offset) offset = last.offset + 1;
+      const next = nextPosition(offset, records, answer.json.next_offset);
+      if (next > offset) offset = next;
       else if (offset < hw) stuck++; // no progress below the high watermark: the checker reports the gap
     } catch (err) {
       history.add({ type: 'read-fail', ...base, kind: (err as NoAnswer).kind === 'timeout' ? 'timeout' : 'network', message: (err as Error).message });
