@@ -45,6 +45,13 @@ export const int = (min = -Infinity) => (v: string) => {
 
 export const collect = (v: string, prev: string[] = []) => [...prev, v];
 
+/** --isolation-level, kafka-console-consumer.sh's flag and values. */
+export const isolationLevel = (v: string) => {
+  if (v !== 'read_committed' && v !== 'read_uncommitted') throw new InvalidArgumentError('Must be read_committed or read_uncommitted.');
+  return v;
+};
+export const ISOLATION_HELP = "measure lag to the last stable offset (read_committed) or the high watermark (read_uncommitted); default: each partition at its consumer's level";
+
 /** `k=v` strings → pairs; the value may itself contain '='. */
 export function keyValues(list: string[] | undefined, what: string): Array<[string, string]> {
   return (list ?? []).map((kv) => {

@@ -4,6 +4,7 @@ import { parseAssignor } from './assignors';
 import type { GroupSettings } from './settings';
 import { compileSubscriptionRegex } from './subscription';
 import { LEFT_STATIC_EPOCH, type Assignment, type AssignorName } from './types';
+import type { IsolationLevel } from '../broker/fetch';
 
 /** Kafka's ConsumerGroupHeartbeat request, in Brook's words (docs/GROUPS.md). */
 export interface HeartbeatRequest {
@@ -22,6 +23,8 @@ export interface HeartbeatRequest {
   serverAssignor?: AssignorName;
   /** The partitions the member owns now. Absent: unknown, so revocations are not confirmed. */
   ownedPartitions?: Assignment;
+  /** The member's isolation.level (Brook's field; lag is measured to the LSO for read_committed). Absent: unchanged. */
+  isolationLevel?: IsolationLevel;
 }
 
 export interface HeartbeatResponse {
@@ -55,6 +58,9 @@ export function validateHeartbeat(req: HeartbeatRequest, settings: GroupSettings
   for (const name of req.subscribedTopicNames ?? []) validateTopicName(name);
   if (req.subscribedTopicRegex !== undefined) compileSubscriptionRegex(req.subscribedTopicRegex);
   if (req.serverAssignor !== undefined) parseAssignor(req.serverAssignor);
+  if (req.isolationLevel !== undefined && req.isolationLevel !== 'read_committed' && req.isolationLevel !== 'read_uncommitted') {
+    throw invalid(`isolation_level must be read_committed or read_uncommitted; got '${String(req.isolationLevel)}'.`);
+  }
   const { sessionTimeoutMs: s, rebalanceTimeoutMs: r } = req;
   if (s !== undefined && (!Number.isInteger(s) || s < settings.minSessionTimeoutMs || s > settings.maxSessionTimeoutMs)) {
     throw new BrookError(

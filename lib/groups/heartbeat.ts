@@ -2,6 +2,7 @@ import { BrookError } from '../errors';
 import { stableStringify } from './assignment';
 import { preferredAssignor } from './assignors';
 import type { HeartbeatRequest, HeartbeatResponse } from './heartbeat-request';
+import { declaredIsolation } from './isolation';
 import { departures, removeMembers } from './liveness';
 import { checkMember, join, updateMember } from './membership';
 import { reconcile } from './reconcile';
@@ -89,6 +90,9 @@ export function applyHeartbeat(input: HeartbeatInput): HeartbeatOutcome {
     g.assignor = assignor;
     bump = true;
   }
+  // Not a rebalance: only where lag is measured to (kept when the group empties).
+  const isolation = declaredIsolation(Object.values(g.members));
+  if (isolation !== undefined) g.isolationLevel = isolation;
   if (bump) g.groupEpoch += 1;
   if (g.groupEpoch > g.assignmentEpoch) {
     g.targetAssignment = computeTarget(g, input.topics);

@@ -21,6 +21,7 @@ export function updateMember(m: GroupMember, req: HeartbeatRequest): boolean {
   if (req.sessionTimeoutMs !== undefined) m.sessionTimeoutMs = req.sessionTimeoutMs;
   if (req.clientId !== undefined) m.clientId = req.clientId;
   if (req.serverAssignor !== undefined) m.serverAssignor = req.serverAssignor;
+  if (req.isolationLevel !== undefined) m.isolationLevel = req.isolationLevel;
   return subscriptionChanged;
 }
 

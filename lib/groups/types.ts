@@ -3,6 +3,8 @@
  * follow Kafka's KIP-848 coordinator: groupEpoch, assignmentEpoch, memberEpoch.
  */
 
+import type { IsolationLevel } from '../broker/fetch';
+
 /** topic → sorted partition numbers; topics with no partitions are left out. */
 export type Assignment = Record<string, number[]>;
 
@@ -35,6 +37,8 @@ export interface GroupMember {
   /** When `revoking` is not empty: the member is removed if it has not confirmed by then. */
   revokeDeadline?: number;
   joinedAt: number;
+  /** Kafka's isolation.level the member fetches with, as its heartbeats say (Brook's field): what its partitions' lag is measured to. */
+  isolationLevel?: IsolationLevel;
 }
 
 /** A subscribed topic as the target assignment saw it: a new id or more partitions bump the group epoch. */
@@ -58,6 +62,12 @@ export interface GroupState {
   targetAssignment: Record<string, Assignment>;
   /** The subscribed topics as of the last assignment: topic → {topicId, partitionsCount}. */
   subscribedTopics: Record<string, { topicId: string; partitionsCount: number }>;
+  /**
+   * read_committed once any member says it reads committed, read_uncommitted once members say so
+   * and none reads committed; kept when the group empties. Lag of unowned partitions is measured
+   * at this level (lib/groups/isolation.ts). Absent: no member ever said.
+   */
+  isolationLevel?: IsolationLevel;
   createdAt: number;
   updatedAt: number;
 }

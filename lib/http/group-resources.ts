@@ -38,6 +38,7 @@ export class GroupResources extends Resources {
       group_epoch: group.groupEpoch,
       assignment_epoch: group.assignmentEpoch,
       members_count: Object.keys(group.members).length,
+      isolation_level: group.isolationLevel ?? null,
       coordinator: this.rel('/brokers/0'),
       consumers: this.rel(`${p}/consumers`),
       lag_summary: this.rel(`${p}/lag-summary`),
@@ -65,6 +66,7 @@ export class GroupResources extends Resources {
       session_timeout_ms: m.sessionTimeoutMs,
       rebalance_timeout_ms: m.rebalanceTimeoutMs,
       last_heartbeat: iso(lastSeen(m, liveness)),
+      isolation_level: m.isolationLevel ?? null,
       assignments: this.rel(`${p}/assignments`),
     };
   }
@@ -96,6 +98,7 @@ export class GroupResources extends Resources {
       current_offset: r.currentOffset,
       log_end_offset: r.logEndOffset,
       lag: r.lag,
+      isolation_level: r.isolationLevel,
       consumer_id: r.owner?.memberId ?? '',
       instance_id: r.owner?.instanceId ?? null,
       client_id: r.owner?.clientId ?? '',

@@ -14,9 +14,10 @@ export interface LagReport {
 
 /**
  * Consumer lag for the alarm and the dashboard, computed by the maintenance pass every five
- * minutes: each group's largest partition lag (log end − committed offset, as the lag routes
- * answer), the maximum over all groups as `MaxConsumerLag`, and per group as `ConsumerLag` when
- * detailed metrics are on. Requests per group: 2 Queries + 1 BatchGetItem per topic.
+ * minutes: each group's largest partition lag (log end − committed offset, or last stable offset −
+ * committed offset for read_committed consumers, as the lag routes answer), the maximum over all
+ * groups as `MaxConsumerLag`, and per group as `ConsumerLag` when detailed metrics are on.
+ * Requests per group: 2 Queries + 1 BatchGetItem per topic (1 GetItem per read_committed partition).
  */
 export async function measureConsumerLag(broker: Broker, telemetry: Telemetry, concurrency = 8): Promise<{ report: LagReport; data: Datum[] }> {
   const ids = await listGroupIds(broker);

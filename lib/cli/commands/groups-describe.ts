@@ -10,6 +10,7 @@ export interface GroupResource {
   state: string;
   partition_assignor: string;
   members_count: number;
+  isolation_level?: string | null;
 }
 
 /** Kafka's names for the group states (the REST resource says EMPTY, STABLE, …). */
@@ -22,6 +23,7 @@ interface Member {
   host: string;
   assigned_partitions: Array<{ topic_name: string; partition_id: number }>;
   pending_revocation: Array<{ topic_name: string; partition_id: number }>;
+  isolation_level?: string | null;
 }
 
 interface Lag {
@@ -46,7 +48,7 @@ export async function describeGroups(conn: Connection, groups: string[], opts: O
       conn.http.json<GroupResource>({ method: 'GET', path: clusterPath('consumer-groups', g) }),
       conn.http.json<{ data: Member[] }>({ method: 'GET', path: `${clusterPath('consumer-groups', g)}/consumers` }),
     ]);
-    const lines = opts.state ? stateLines(conn.url, group) : opts.members ? memberLines(g, members, opts.verbose) : await offsetLines(conn.http, g, members);
+    const lines = opts.state ? stateLines(conn.url, group) : opts.members ? memberLines(g, members, opts.verbose) : await offsetLines(conn.http, g, members, opts.isolationLevel, group.isolation_level);
     // As kafka-consumer-groups.sh: the state on stderr, then (if there is anything to show) a blank line and the table.
     if (group.state === 'EMPTY' && !opts.state) ctx.io.stderr.write(`\nConsumer group '${g}' has no active members.\n`);
     if ((group.state === 'ASSIGNING' || group.state === 'RECONCILING') && !opts.state) ctx.io.stderr.write(`\nWarning: Consumer group '${g}' is rebalancing.\n`);
@@ -57,16 +59,21 @@ export async function describeGroups(conn: Connection, groups: string[], opts: O
 /**
  * GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID: every
  * committed partition (lags), every assigned partition without a commit (CURRENT-OFFSET and LAG
- * "-", as Kafka shows them) and every member without partitions (a row of "-").
+ * "-", as Kafka shows them) and every member without partitions (a row of "-"). LOG-END-OFFSET is
+ * the last stable offset for read_committed consumers (or all rows with --isolation-level
+ * read_committed), as their own endOffsets() says: the server picks each committed partition's
+ * level; an uncommitted one is at the option's, else its member's, else the group's.
  */
-async function offsetLines(http: HttpClient, g: string, members: Member[]): Promise<string[]> {
-  const { data: lags } = await http.json<{ data: Lag[] }>({ method: 'GET', path: `${clusterPath('consumer-groups', g)}/lags` });
+async function offsetLines(http: HttpClient, g: string, members: Member[], asked?: string, groupLevel?: string | null): Promise<string[]> {
+  const { data: lags } = await http.json<{ data: Lag[] }>({ method: 'GET', path: `${clusterPath('consumer-groups', g)}/lags`, query: { isolation_level: asked } });
   const committed = new Set(lags.map((l) => `${l.topic_name}:${l.partition_id}`));
   const uncommitted = members.flatMap((m) =>
     [...m.assigned_partitions, ...m.pending_revocation].filter((a) => !committed.has(`${a.topic_name}:${a.partition_id}`)).map((a) => ({ m, topic: a.topic_name, partition: a.partition_id })),
   );
   const logEnds = await mapLimit(uncommitted, 16, (u) =>
-    http.json<{ latest_offset: number }>({ method: 'GET', path: `${clusterPath('topics', u.topic, 'partitions', u.partition)}/offset` }).then((o) => String(o.latest_offset), () => MISSING),
+    http
+      .json<{ latest_offset: number }>({ method: 'GET', path: `${clusterPath('topics', u.topic, 'partitions', u.partition)}/offset`, query: { isolation_level: asked ?? u.m.isolation_level ?? groupLevel ?? undefined } })
+      .then((o) => String(o.latest_offset), () => MISSING),
   );
   const rows = [
     ...lags.map((l) => ({ topic: l.topic_name, partition: l.partition_id, cells: [l.current_offset, l.log_end_offset, l.lag, orMissing(l.consumer_id), orMissing(l.host), orMissing(l.client_id)] })),

@@ -1,7 +1,7 @@
 // brook groups: kafka-consumer-groups.sh over the consumer group routes (docs/GROUPS.md).
 //   --list [--state] | --describe [--members [--verbose] | --state] | --reset-offsets | --delete
 import type { Command } from 'commander';
-import { action, collect, int, oneMode, type Ctx, type Opts } from '../command';
+import { action, collect, int, isolationLevel, ISOLATION_HELP, oneMode, type Ctx, type Opts } from '../command';
 import { clusterPath, connect, withConnection } from '../connection';
 import { errorLine } from '../errors';
 import { println, UsageError } from '../io';
@@ -23,6 +23,7 @@ export function registerGroups(cmd: Command, ctx: Ctx): void {
       .option('--all-groups', 'with --describe: every group')
       .option('--members', 'with --describe: one line per member')
       .option('--verbose', 'with --describe --members: each member\'s partitions')
+      .option('--isolation-level <level>', `with --describe: ${ISOLATION_HELP}`, isolationLevel)
       .option('--state [states]', "with --describe: the group's state; with --list: a STATE column, or only groups in these states (comma-separated)")
       .option('--topic <topic[:partitions]>', "with --reset-offsets: a topic, or some partitions of it ('orders:0,1') (repeatable)", collect)
       .option('--all-topics', 'with --reset-offsets: every topic the group has committed offsets for')

@@ -1,7 +1,8 @@
 // brook lag: a group's lag summary and its Burrow-style status (OK, WARNING, ERROR) with each
-// committed partition's status (OK, WARNING, STOP, STALL, REWIND), from one GET …/status.
+// committed partition's status (OK, WARNING, STOP, STALL, REWIND), from one GET …/status. For
+// read_committed consumers LOG-END-OFFSET is the last stable offset (--isolation-level overrides).
 import type { Command } from 'commander';
-import { action, type Ctx, type Opts } from '../command';
+import { action, isolationLevel, ISOLATION_HELP, type Ctx, type Opts } from '../command';
 import { clusterPath, connect, withConnection } from '../connection';
 import { println } from '../io';
 import { MISSING, table } from '../table';
@@ -30,13 +31,13 @@ interface GroupStatus {
 }
 
 export function registerLag(cmd: Command, ctx: Ctx): void {
-  withConnection(cmd.requiredOption('--group <group>', 'the group'));
+  withConnection(cmd.requiredOption('--group <group>', 'the group').option('--isolation-level <level>', ISOLATION_HELP, isolationLevel));
   action(cmd, (opts) => lag(ctx, opts));
 }
 
 async function lag(ctx: Ctx, opts: Opts): Promise<void> {
   const { http } = await connect(ctx, opts);
-  const s = await http.json<GroupStatus>({ method: 'GET', path: `${clusterPath('consumer-groups', opts.group)}/status` });
+  const s = await http.json<GroupStatus>({ method: 'GET', path: `${clusterPath('consumer-groups', opts.group)}/status`, query: { isolation_level: opts.isolationLevel } });
   const m = s.maxlag;
   const summary = table(
     ['GROUP', 'STATE', 'STATUS', 'PARTITIONS', 'TOTAL-LAG', 'MAX-LAG', 'MAX-LAG-PARTITION', 'MAX-LAG-CONSUMER-ID', 'COMPLETE'],

@@ -100,6 +100,7 @@ export class GroupMember implements MemberRef {
         ...(this.o.serverAssignor !== undefined ? { server_assignor: this.o.serverAssignor } : {}),
         ...subscriptionFields(this.sub.topics),
         owned_partitions: ownedField(this.sub.owned()),
+        isolation_level: this.o.isolationLevel,
       });
       if (generation !== this.generation || this.closing || this.stale) return 0; // lost meanwhile: this answer is out of date
       this.failures = 0;

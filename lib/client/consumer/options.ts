@@ -72,6 +72,8 @@ export interface GroupOptions {
   serverAssignor?: ServerAssignor;
   listener: RebalanceListener;
   clientId: string;
+  /** Sent with every heartbeat, so the group's lag is measured to the last stable offset for read_committed (docs/GROUPS.md). */
+  isolationLevel: 'read_committed' | 'read_uncommitted';
 }
 
 const positive = (name: string, v: number | undefined) => {
@@ -99,5 +101,6 @@ export function groupOptions(c: ConsumerConfig, logger: Logger): GroupOptions | 
     serverAssignor: assignor,
     listener: c.rebalanceListener ?? {},
     clientId: c.clientId ?? 'brook',
+    isolationLevel: c.readUncommitted ? 'read_uncommitted' : 'read_committed',
   };
 }

@@ -31,6 +31,7 @@ const heartbeatRequest = (b: HeartbeatBody, host: string) => ({
   subscribedTopicRegex: b.subscribed_topic_regex ?? undefined,
   serverAssignor: (b.server_assignor ?? undefined) as AssignorName | undefined,
   ownedPartitions: b.owned_partitions ? fromList(b.owned_partitions.map((o) => ({ topic: o.topic_name, partitions: o.partitions }))) : undefined,
+  isolationLevel: b.isolation_level,
 });
 
 function strategy(b: ResetBody): ResetStrategy {

@@ -1,9 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import { ClusterParams } from '../schemas';
+import { ClusterParams, IsolationLevelQuery } from '../schemas';
 
 /** Request shapes of the consumer group routes (docs/GROUPS.md). Unknown fields are refused, so a misspelt one is a 400, not ignored. */
 export const GroupParams = ClusterParams.extend({ consumer_group_id: z.string() });
 export const ConsumerParams = GroupParams.extend({ consumer_id: z.string() });
+/** The lag routes' `isolation_level`: which end lag is measured to; absent, the members' own (docs/GROUPS.md). */
+export const LagQuery = z.object({ isolation_level: IsolationLevelQuery });
 export const GroupLagParams = GroupParams.extend({
   topic_name: z.string(),
   partition_id: z.coerce.number().int().min(0).openapi({ param: { name: 'partition_id', in: 'path' }, type: 'integer' }),
@@ -23,6 +25,7 @@ export const HeartbeatSchema = z
     subscribed_topic_regex: z.string().nullable().optional(),
     server_assignor: z.string().nullable().optional(),
     owned_partitions: z.array(TopicPartitions).nullable().optional(),
+    isolation_level: z.enum(['read_uncommitted', 'read_committed']).optional(),
   })
   .openapi('ConsumerGroupHeartbeatRequest');
 export type HeartbeatBody = z.infer<typeof HeartbeatSchema>;

@@ -2,13 +2,14 @@ import type { Context } from 'hono';
 import type { BrookApp, BrookEnv } from '../app';
 import { deleteGroup } from '../../broker/group-delete';
 import { describeGroup, listGroups } from '../../broker/group-describe';
+import type { IsolationLevel } from '../../broker/fetch';
 import { groupLag } from '../../broker/group-lag';
 import { BrookError } from '../../errors';
 import { pairs } from '../../groups/assignment';
 import { currentAssignment } from '../../groups/group-state';
 import { GroupResources } from '../group-resources';
 import { ClusterParams, ErrorSchema } from '../schemas';
-import { ConsumerParams, GroupLagParams, GroupParams } from './groups-schemas';
+import { ConsumerParams, GroupLagParams, GroupParams, LagQuery } from './groups-schemas';
 import { brookRoute, okJson } from './route';
 
 export const GROUPS = '/v3/clusters/{cluster_id}/consumer-groups';
@@ -76,34 +77,37 @@ export function registerGroupRoutes(app: BrookApp): void {
     },
   );
 
-  app.openapi(brookRoute('groups', { method: 'get', path: `${GROUPS}/{consumer_group_id}/lags`, summary: 'Lag of every committed partition', request: { params: GroupParams } }), async (c) => {
+  const lagOf = (c: Context<BrookEnv>, groupId: string, isolationLevel: IsolationLevel | undefined, now?: number) => groupLag(c.var.broker, groupId, { now, isolationLevel });
+  const lagSummary = '; to the last stable offset for read_committed consumers, or as ?isolation_level= says';
+
+  app.openapi(brookRoute('groups', { method: 'get', path: `${GROUPS}/{consumer_group_id}/lags`, summary: `Lag of every committed partition${lagSummary}`, request: { params: GroupParams, query: LagQuery } }), async (c) => {
     const groupId = c.req.valid('param').consumer_group_id;
-    const lag = await groupLag(c.var.broker, groupId);
+    const lag = await lagOf(c, groupId, c.req.valid('query').isolation_level);
     const r = groupResources(c);
     return c.json(r.list('KafkaConsumerLagList', `${r.groupPath(groupId)}/lags`, lag.rows.map((row) => r.lag(groupId, row))), 200);
   });
 
   app.openapi(
-    brookRoute('groups', { method: 'get', path: `${GROUPS}/{consumer_group_id}/lags/{topic_name}/partitions/{partition_id}`, summary: 'Lag of one partition', request: { params: GroupLagParams } }),
+    brookRoute('groups', { method: 'get', path: `${GROUPS}/{consumer_group_id}/lags/{topic_name}/partitions/{partition_id}`, summary: 'Lag of one partition', request: { params: GroupLagParams, query: LagQuery } }),
     async (c) => {
       const { consumer_group_id, topic_name, partition_id } = c.req.valid('param');
-      const row = (await groupLag(c.var.broker, consumer_group_id)).rows.find((x) => x.topic === topic_name && x.partition === partition_id);
+      const row = (await lagOf(c, consumer_group_id, c.req.valid('query').isolation_level)).rows.find((x) => x.topic === topic_name && x.partition === partition_id);
       if (!row) throw new BrookError('NOT_FOUND', `Group '${consumer_group_id}' has no committed offset for partition ${partition_id} of '${topic_name}'.`);
       return c.json(groupResources(c).lag(consumer_group_id, row), 200);
     },
   );
 
-  app.openapi(brookRoute('groups', { method: 'get', path: `${GROUPS}/{consumer_group_id}/lag-summary`, summary: 'Max and total lag', request: { params: GroupParams } }), async (c) => {
+  app.openapi(brookRoute('groups', { method: 'get', path: `${GROUPS}/{consumer_group_id}/lag-summary`, summary: `Max and total lag${lagSummary}`, request: { params: GroupParams, query: LagQuery } }), async (c) => {
     const groupId = c.req.valid('param').consumer_group_id;
-    return c.json(groupResources(c).lagSummary(groupId, await groupLag(c.var.broker, groupId)), 200);
+    return c.json(groupResources(c).lagSummary(groupId, await lagOf(c, groupId, c.req.valid('query').isolation_level)), 200);
   });
 
   app.openapi(
-    brookRoute('groups', { method: 'get', path: `${GROUPS}/{consumer_group_id}/status`, summary: 'Burrow-style status of the group and each committed partition (Brook)', request: { params: GroupParams } }),
+    brookRoute('groups', { method: 'get', path: `${GROUPS}/{consumer_group_id}/status`, summary: 'Burrow-style status of the group and each committed partition (Brook)', request: { params: GroupParams, query: LagQuery } }),
     async (c) => {
       const groupId = c.req.valid('param').consumer_group_id;
       const now = Date.now();
-      return c.json(groupResources(c).status(groupId, await groupLag(c.var.broker, groupId, { now }), now), 200);
+      return c.json(groupResources(c).status(groupId, await lagOf(c, groupId, c.req.valid('query').isolation_level, now), now), 200);
     },
   );
 }
