@@ -81,7 +81,9 @@ export async function publishBatch(
       await abandonRange(broker, topicId, partition, baseOffset, pending.recordCount);
       return { baseOffset: state.duplicateOf, conflicts, duplicate: true };
     }
-    await advancePublished(broker, topicId, partition, baseOffset, lastOffset + 1);
+    // Everything below the range was published when it was reserved: move the hint past it,
+    // after the answer. Otherwise a reader walks the index from the hint (high-watermark.ts).
+    if (range.publishedThrough === baseOffset) broker.background.run(() => advancePublished(broker, topicId, partition, baseOffset, lastOffset + 1));
     return { baseOffset, conflicts, duplicate: false };
   } catch (err) {
     if (!sealed) await abandonRange(broker, topicId, partition, baseOffset, pending.recordCount);

@@ -15,6 +15,8 @@ export interface Reservation {
   baseOffset: number;
   /** The counter after this reservation: other ranges are outstanding if it is past this one's end. */
   reservedEnd: number;
+  /** The publishedThrough hint when reserved: equal to baseOffset when everything below the range was published. */
+  publishedThrough: number;
   reservedAt: number;
 }
 
@@ -30,7 +32,7 @@ const RETRY_NOT_APPLIED = new Set(['ThrottlingException', 'ProvisionedThroughput
  * not applied and are retried here; anything else goes to the caller.
  */
 export async function reserveOffsets(broker: Broker, topicName: string, topicId: string, partition: number, count: number, open?: OpenTxnMark): Promise<Reservation> {
-  const reservedAt = Date.now();
+  const reservedAt = Date.now(); // sent with the request: the head's lastReservedAt
   // A head from before this protocol has no hint yet: everything below its counter is published.
   const set = ['lastReservedAt = :now', 'publishedThrough = if_not_exists(publishedThrough, nextOffset)', ...(open ? ['#open = if_not_exists(#open, :open)', '#first = if_not_exists(#first, nextOffset)'] : [])];
   const command = new UpdateCommand({
@@ -40,13 +42,13 @@ export async function reserveOffsets(broker: Broker, topicName: string, topicId:
     ConditionExpression: 'attribute_exists(pk)',
     ...(open ? { ExpressionAttributeNames: { '#open': open.attr, '#first': open.firstAttr } } : {}),
     ExpressionAttributeValues: { ':n': count, ':now': reservedAt, ...(open ? { ':open': { transactionalId: open.transactionalId } } : {}) },
-    ReturnValues: 'UPDATED_NEW',
+    ReturnValues: 'ALL_NEW',
   });
   for (let attempt = 0; ; attempt++) {
     try {
       const { Attributes } = await broker.clients.ddb.send(command);
       const reservedEnd = Attributes!.nextOffset as number;
-      return { baseOffset: reservedEnd - count, reservedEnd, reservedAt };
+      return { baseOffset: reservedEnd - count, reservedEnd, reservedAt: Date.now(), publishedThrough: Attributes!.publishedThrough as number };
     } catch (err) {
       const name = (err as Error)?.name;
       if (name === 'ConditionalCheckFailedException') throw new BrookError('UNKNOWN_TOPIC_OR_PARTITION', `Partition ${partition} of topic '${topicName}' does not exist.`);

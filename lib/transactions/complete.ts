@@ -114,7 +114,7 @@ async function writeChunk(broker: Broker, prepared: Txn, initial: Target[], c: C
     isDone: () => finished,
   });
   await Promise.all(dropped.map((t) => abandonRange(broker, t.p.topicId, t.p.partition, t.offset, 1)));
-  if (!finished) await Promise.all(state.map((t) => advancePublished(broker, t.p.topicId, t.p.partition, t.offset, t.offset + 1)));
+  if (!finished) for (const t of state) broker.background.run(() => advancePublished(broker, t.p.topicId, t.p.partition, t.offset, t.offset + 1));
   return { finished };
 }
 

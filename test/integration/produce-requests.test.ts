@@ -22,6 +22,7 @@ describe('produce: request counts and faults', () => {
     const results = await produce(broker, [0, 1, 2].map((partition) => ({ topic, partition, records: [rec(`a${partition}`), rec(`b${partition}`)] })));
     expect(results.map((r) => [r.partition, r.baseOffset, r.error])).toEqual([[0, 0, undefined], [1, 0, undefined], [2, 0, undefined]]);
     expect(counter.get('s3:PutObject')).toBe(1);
+    await broker.background.settled(); // the hint updates follow the answer
     // The request profile of a produce, per partition (RFC 0003): 1 reservation, 1 publish
     // transaction, 1 update of the publishedThrough hint; no read but the topic item (cold cache).
     expect(counter.get('dynamodb:TransactWriteItems')).toBe(3);

@@ -29,6 +29,7 @@ describe('transactions: commit and abort', () => {
     const end = await tx.end(p, true);
     expect(end.status, end.text).toBe(200);
     expect(end.json.state).toBe('CompleteCommit');
+    await t.broker.background.settled(); // the hint updates follow the answer
     // EndTxn: read the item, prepare, read 3 heads, one PUT of the marker, reserve 3 marker offsets,
     // one transaction for everything, then 3 updates of the publishedThrough hint (RFC 0003).
     expect(t.counter.snapshot()).toEqual({ 'dynamodb:GetItem': 4, 'dynamodb:TransactWriteItems': 2, 'dynamodb:UpdateItem': 6, 's3:PutObject': 1 });
