@@ -55,9 +55,10 @@ export class IdempotentProducer {
         const sending = this.producer.send({ topic: this.ctx.topic, messages: records.map((r) => ({ key: r.key, value: r.value, partition: r.partition })) });
         sending.catch(() => undefined);
         // At the end of the run the send is abandoned: its outcome stays unknown.
-        const aborted = new Promise<never>((_, reject) => giveUp.addEventListener('abort', () => reject(new Error('run ended')), { once: true }));
+        let onAbort = () => {};
+        const aborted = new Promise<never>((_, reject) => giveUp.addEventListener('abort', (onAbort = () => reject(new Error('run ended'))), { once: true }));
         aborted.catch(() => undefined);
-        const meta = await Promise.race([sending, aborted]);
+        const meta = await Promise.race([sending, aborted]).finally(() => giveUp.removeEventListener('abort', onAbort));
         // A send's records of one partition are one batch, in order, from that partition's offset.
         const seen = new Map<number, number>();
         for (const r of records) {

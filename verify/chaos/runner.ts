@@ -3,6 +3,7 @@
  * child process, the workload, the seeded schedule of faults, kills and fetcher crashes; then
  * quiesce, read everything back and check. Emulators and server are stopped even on failure.
  */
+import { setMaxListeners } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,7 +35,7 @@ export interface ChaosOptions {
   idempotentProducers?: number;
   partitions?: number;
   fetchers?: number;
-  /** Transactional SDK producers (default 2; 0 in hot-partition mode) writing to the transactional topics. */
+  /** Transactional SDK producers (default 3; 0 in hot-partition mode) writing to the transactional topics. */
   txnProducers?: number;
   /** Fetchers of the transactional topics by isolation level (default 2 read_committed, 1 read_uncommitted). */
   txnFetchers?: { committed: number; uncommitted: number };
@@ -82,7 +83,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const idempotentCount = options.idempotentProducers ?? 1;
   const partitions = options.partitions ?? (hot ? 1 : 3);
   const fetchersCount = options.fetchers ?? 2;
-  const txnProducersCount = options.txnProducers ?? (hot ? 0 : 2);
+  const txnProducersCount = options.txnProducers ?? (hot ? 0 : 3);
   const txnFetchersCount = options.txnFetchers ?? (txnProducersCount > 0 ? { committed: 2, uncommitted: 1 } : { committed: 0, uncommitted: 0 });
   const txnReaders = txnFetchersCount.committed + txnFetchersCount.uncommitted;
   const withTxns = txnProducersCount > 0 || txnReaders > 0;
@@ -113,6 +114,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const fetchers: Fetcher[] = [];
   const txnFetchers: TxnFetcher[] = [];
   const giveUp = new AbortController();
+  setMaxListeners(500, giveUp.signal); // every producer waits on it (12+ in hot-partition mode)
   const timers = new Set<NodeJS.Timeout>();
   let producing: Promise<unknown> = Promise.resolve();
   let serverOps: Promise<unknown> = Promise.resolve();
@@ -149,7 +151,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     history.add({ type: 'server-start', server: srv.incarnation + 1, pid: await srv.start() });
 
     const topic = `chaos-${seed}-${Date.now().toString(36)}`;
-    const txnTopics = withTxns ? [{ topic: `${topic}-txa`, partitions: 3 }, { topic: `${topic}-txb`, partitions: 2 }] : [];
+    // Two topics, so that transactions span topics as well as partitions; three partitions in all
+    // (each fetcher polls every one: more would only load a two-core machine).
+    const txnTopics = withTxns ? [{ topic: `${topic}-txa`, partitions: 2 }, { topic: `${topic}-txb`, partitions: 1 }] : [];
     const ctx: TxnContext = { history, baseUrl: srv.url, clusterId: config.clusterId, topic, partitions, seed, txnTopics };
     history.add({
       type: 'workload',
