@@ -120,6 +120,22 @@ export function splitBatches(buf: Buffer): Array<{ start: number; header: BatchH
 }
 
 /**
+ * A copy of one batch spanning `lastOffsetDelta` + 1 offsets: Kafka's cleaner keeps a batch's
+ * original last offset when records go, and Brook's lets the last batch of an index entry keep
+ * the entry's last offset when the batches after it go. The field is inside the CRC'd part, so
+ * the CRC is computed again; the records are untouched (compressed ones stay compressed).
+ */
+export function withLastOffsetDelta(batch: Buffer, lastOffsetDelta: number): Buffer {
+  const h = readBatchHeader(batch);
+  if (h.sizeInBytes !== batch.length) throw corrupt(`expected exactly one batch: ${h.sizeInBytes} of ${batch.length} bytes`);
+  if (!Number.isInteger(lastOffsetDelta) || lastOffsetDelta < h.lastOffsetDelta || lastOffsetDelta > 0x7fffffff) throw new RangeError(`bad lastOffsetDelta ${lastOffsetDelta}`);
+  const copy = Buffer.from(batch);
+  copy.writeInt32BE(lastOffsetDelta, ATTRIBUTES_OFFSET + 2);
+  copy.writeUInt32BE(crc32c(copy.subarray(ATTRIBUTES_OFFSET)), CRC_OFFSET);
+  return copy;
+}
+
+/**
  * A copy of a single batch with baseOffset (and optionally partitionLeaderEpoch)
  * rewritten, as a broker does on append. The CRC starts at attributes, so it stays valid.
  */

@@ -22,7 +22,7 @@ import { sizeOfVarint } from './varint';
 import { decodeRecords, sizeOfRecordBody, writeRecord, type BrookRecord, type DecodedRecord } from './records';
 
 export { CorruptBatchError, UnsupportedCompressionError } from './errors';
-export { readBatchHeader, verifyBatchCrc, splitBatches, withBaseOffset, type BatchHeader } from './batch-header';
+export { readBatchHeader, verifyBatchCrc, splitBatches, withBaseOffset, withLastOffsetDelta, type BatchHeader } from './batch-header';
 export type { BrookRecord, DecodedRecord, RecordHeader } from './records';
 
 export interface EncodeOptions {

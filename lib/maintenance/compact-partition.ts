@@ -1,108 +1,88 @@
 import type { Broker } from '../broker/context';
 import { readBatches } from '../broker/read-batches';
-import { decodeRecordBatch, encodeRecordBatch, type DecodedRecord } from '../log/record-batch';
+import { decodeRecordBatch, type DecodedRecord } from '../log/record-batch';
 import { listEntries } from '../metadata/batches';
-import { requestToken, transactOnCondition } from '../metadata/conditional-write';
-import { batchPk } from '../metadata/keys';
 import { topicConfig } from '../metadata/topic-configs';
 import type { BatchIndexEntry, PartitionHead, TopicItem } from '../metadata/types';
 import { newSegmentKey, putSegment } from '../storage/segment-store';
+import { isAbortedBatch, readAborted, type AbortedTxn } from '../transactions/aborted-index';
+import { getStableHead } from '../transactions/stable-head';
+import { cleanEntry, type CleanedEntry } from './clean-entry';
+import { CompactionConflict, swapEntry } from './swap-entry';
 
 export interface CompactionReport {
   entriesRewritten: number;
   entriesRemoved: number;
   recordsRemoved: number;
+  /** Of those, records of aborted transactions. */
+  abortedRecordsRemoved: number;
 }
 
-class CompactionConflict extends Error {}
-
 /**
- * Kafka's log cleaner for one partition of a cleanup.policy=compact topic. Over the entries whose
- * newest record is older than min.compaction.lag.ms, keep only the latest record of each key
- * (the latest across the whole log, including the uncleaned head) and drop tombstones once they
- * are older than delete.retention.ms. Offsets never move: a rewritten batch keeps its records'
- * offsets and its original span, and an entry left empty is removed, leaving a gap that
- * consumers step over. Each entry is swapped on condition it still points at the bytes read.
+ * Kafka's log cleaner for one partition of a cleanup.policy=compact topic, transaction-aware as
+ * Kafka's is (docs/rfcs/0001-log-maintenance.md, "Log compaction"). Only the stable log is read:
+ * entries wholly below the last stable offset, since an open transaction may still abort. Over the
+ * entries of it whose newest record is older than min.compaction.lag.ms (a prefix: the dirty
+ * part), keep only the latest record of each key — latest across the stable log, records of
+ * aborted transactions never counting — drop tombstones once older than delete.retention.ms, drop
+ * every batch of an aborted transaction (the aborted index says which), keep markers. Offsets
+ * never move. Each entry is swapped on condition it still points at the bytes read.
  */
 export async function compactPartition(broker: Broker, topic: TopicItem, head: PartitionHead, now: number): Promise<CompactionReport> {
-  const report = { entriesRewritten: 0, entriesRemoved: 0, recordsRemoved: 0 };
+  const report: CompactionReport = { entriesRewritten: 0, entriesRemoved: 0, recordsRemoved: 0, abortedRecordsRemoved: 0 };
   const lagMs = Number(topicConfig(topic.configs, 'min.compaction.lag.ms'));
   const tombstoneMs = Number(topicConfig(topic.configs, 'delete.retention.ms'));
+  // The LSO before the index: an entry below it then stays below it, and its transaction's abort is already indexed.
+  const stable = await getStableHead(broker, topic.topicName, topic.topicId, head.partition);
   const entries: BatchIndexEntry[] = [];
-  for await (const page of listEntries(broker, topic.topicId, head.partition, head.logStartOffset)) entries.push(...page);
+  for await (const page of listEntries(broker, topic.topicId, head.partition, stable.logStartOffset)) entries.push(...page.filter((e) => e.lastOffset < stable.lastStableOffset));
   const cleanable = entries.findIndex((e) => e.maxTimestamp > now - lagMs);
   const dirty = entries.slice(0, cleanable === -1 ? entries.length : cleanable);
   if (dirty.length === 0) return report;
 
-  const records = new Map<BatchIndexEntry, DecodedRecord[]>();
-  const latest = new Map<string, number>();
-  let transactional = false;
+  const batches = new Map<BatchIndexEntry, Buffer[]>();
   for (let i = 0; i < entries.length; i += 32) {
     const page = entries.slice(i, i + 32);
-    const batches = await Promise.all(page.map((e) => readBatches(broker, [e], head.leaderEpoch)));
-    page.forEach((e, j) => {
-      const decoded = batches[j]!.map((b) => decodeRecordBatch(b));
-      if (decoded.some((d) => d.header.isTransactional || d.header.isControlBatch)) transactional = true;
-      const recs = decoded.flatMap((d) => d.records);
-      records.set(e, recs);
-      for (const r of recs) if (r.key) latest.set(r.key.toString('base64'), r.offset);
-    });
+    const read = await Promise.all(page.map((e) => readBatches(broker, [e], head.leaderEpoch)));
+    page.forEach((e, j) => batches.set(e, read[j]!));
   }
+  const decoded = [...batches.values()].flat().map((b) => decodeRecordBatch(b));
+  const aborted: AbortedTxn[] = decoded.some((d) => d.header.isTransactional && !d.header.isControlBatch)
+    ? await readAborted(broker, topic.topicId, head.partition, stable.logStartOffset, stable.nextOffset)
+    : [];
+  const latest = new Map<string, number>();
+  for (const { header, records } of decoded) {
+    if (header.isControlBatch || isAbortedBatch(aborted, header)) continue;
+    for (const r of records) if (r.key) latest.set(r.key.toString('base64'), r.offset);
+  }
+  const keep = (r: DecodedRecord) => r.key === null || (latest.get(r.key.toString('base64')) === r.offset && !(r.value === null && r.timestamp + tombstoneMs < now));
 
-  // A record of an aborted transaction must never supersede a committed one, and a rewrite must
-  // keep transaction and control flags: until the cleaner knows transactions, it leaves such
-  // partitions alone (docs/rfcs/0001-log-maintenance.md).
-  if (transactional) return report;
-
-  const rewrites: Array<{ entry: BatchIndexEntry; bytes?: Buffer }> = [];
+  const rewrites: Array<{ entry: BatchIndexEntry; cleaned: CleanedEntry }> = [];
   for (const e of dirty) {
-    const all = records.get(e)!;
-    const kept = all.filter((r) => r.key === null || (latest.get(r.key.toString('base64')) === r.offset && !(r.value === null && r.timestamp + tombstoneMs < now)));
-    if (kept.length === all.length) continue;
-    report.recordsRemoved += all.length - kept.length;
-    rewrites.push({
-      entry: e,
-      bytes: kept.length === 0 ? undefined : encodeRecordBatch(kept, { baseOffset: e.baseOffset, offsetDeltas: kept.map((r) => r.offset - e.baseOffset), lastOffsetDelta: e.lastOffset - e.baseOffset }),
-    });
+    const read = batches.get(e)!;
+    if (read.length === 0) continue; // no bytes to clean (a given-up range)
+    const cleaned = cleanEntry(read, e.lastOffset, { aborted: (h) => isAbortedBatch(aborted, h), keep });
+    if (cleaned) rewrites.push({ entry: e, cleaned });
   }
   if (rewrites.length === 0) return report;
   const objectKey = newSegmentKey();
-  const body = rewrites.filter((r) => r.bytes).map((r) => r.bytes!);
+  const body = rewrites.filter((r) => r.cleaned.bytes).map((r) => r.cleaned.bytes!);
   if (body.length > 0) await putSegment(broker, objectKey, Buffer.concat(body));
 
   let at = 0;
-  for (const { entry, bytes } of rewrites) {
+  for (const { entry, cleaned } of rewrites) {
+    const { bytes } = cleaned;
     const replacement = bytes && { ...entry, objectKey, byteStart: at, byteLength: bytes.length, absoluteOffsets: true };
     at += bytes?.length ?? 0;
     try {
       await swapEntry(broker, head, entry, replacement);
       if (replacement) report.entriesRewritten++;
       else report.entriesRemoved++;
+      report.recordsRemoved += cleaned.recordsRemoved;
+      report.abortedRecordsRemoved += cleaned.abortedRemoved;
     } catch (err) {
       if (!(err instanceof CompactionConflict)) throw err;
     }
   }
   return report;
-}
-
-async function swapEntry(broker: Broker, head: PartitionHead, old: BatchIndexEntry, replacement?: BatchIndexEntry): Promise<void> {
-  const pk = batchPk(head.topicId, head.partition);
-  const TableName = broker.config.batchesTable;
-  const unchanged = { ConditionExpression: 'objectKey = :k AND byteStart = :s', ExpressionAttributeValues: { ':k': old.objectKey, ':s': old.byteStart } };
-  await transactOnCondition(broker.clients.ddb, old, {
-    what: `compact entry ${old.lastOffset} of partition ${head.partition}`,
-    build: () => ({
-      token: requestToken('compact', pk, old.lastOffset, old.objectKey, replacement?.objectKey),
-      input: {
-        TransactItems: [
-          replacement
-            ? { Put: { TableName, Item: { pk, ...replacement }, ...unchanged } }
-            : { Delete: { TableName, Key: { pk, lastOffset: old.lastOffset }, ...unchanged } },
-        ],
-      },
-    }),
-    onConflict: () => {
-      throw new CompactionConflict();
-    },
-  });
 }

@@ -29,6 +29,8 @@ export interface MaintenanceReport extends GarbageReport {
   entriesMerged: number;
   mergedEntriesWritten: number;
   recordsCompacted: number;
+  /** Of the records compacted away, those of aborted transactions. */
+  abortedRecordsCompacted: number;
   /** Transactions past transaction.timeout.ms aborted, and prepared ones completed (docs/rfcs/0002-transactions.md). */
   transactionsAborted: number;
   transactionsCompleted: number;
@@ -42,7 +44,7 @@ export interface MaintenanceReport extends GarbageReport {
  */
 export async function runMaintenance(broker: Broker, options: MaintenanceOptions = {}): Promise<MaintenanceReport> {
   const now = options.now ?? Date.now();
-  const report: MaintenanceReport = { partitionsChecked: 0, partitionsTrimmed: 0, entriesDeleted: 0, abortedEntriesDeleted: 0, entriesMerged: 0, mergedEntriesWritten: 0, recordsCompacted: 0, transactionsAborted: 0, transactionsCompleted: 0, objectsListed: 0, objectsDeleted: 0, entriesOfDeletedTopics: 0 };
+  const report: MaintenanceReport = { partitionsChecked: 0, partitionsTrimmed: 0, entriesDeleted: 0, abortedEntriesDeleted: 0, entriesMerged: 0, mergedEntriesWritten: 0, recordsCompacted: 0, abortedRecordsCompacted: 0, transactionsAborted: 0, transactionsCompleted: 0, objectsListed: 0, objectsDeleted: 0, entriesOfDeletedTopics: 0 };
   const txns = await abortExpiredTransactions(broker, now);
   report.transactionsAborted = txns.aborted;
   report.transactionsCompleted = txns.completed;
@@ -72,6 +74,7 @@ export async function runMaintenance(broker: Broker, options: MaintenanceOptions
       if (compacts) {
         const c = await compactPartition(broker, topic, head, now);
         report.recordsCompacted += c.recordsRemoved;
+        report.abortedRecordsCompacted += c.abortedRecordsRemoved;
       }
       if (options.merge !== false) {
         const { merged, entriesReplaced } = await mergeSmallObjects(broker, topic.topicName, head, { now, ...options.merge });

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { runMaintenance } from '../../lib/maintenance/run';
 import { decodeFetchResponse } from '../../lib/http/fetch-frames';
 import { call, isolatedBroker, uniqueTopic } from '../support/broker';
-import { txnClient } from '../transactions/helpers';
 
 const C = '/v3/clusters/brook-local';
 const str = (s: string | null) => (s === null ? null : { type: 'STRING', data: s });
@@ -59,21 +58,6 @@ describe('compacted topics (cleanup.policy=compact)', () => {
     for (const v of ['a', 'b', 'c']) await call(app, 'POST', `${C}/topics/${topic}/records`, { key: str('k'), value: str(v), timestamp: t0 });
     expect((await runMaintenance(broker, { now: t0 + 1_000, merge: false })).recordsCompacted).toBe(0);
     expect((await runMaintenance(broker, { now: t0 + 61_000, merge: false })).recordsCompacted).toBe(2);
-  });
-
-  it('leaves partitions holding transactional batches alone', async () => {
-    const t = await isolatedBroker();
-    const topic = uniqueTopic('compact-txn');
-    await call(t.app, 'POST', `${C}/topics`, { topic_name: topic, configs: [{ name: 'cleanup.policy', value: 'compact' }] });
-    const t0 = Date.now();
-    for (const v of ['a', 'b']) await call(t.app, 'POST', `${C}/topics/${topic}/records`, { key: str('k'), value: str(v), timestamp: t0 });
-    const tx = txnClient(t);
-    const p = await tx.init();
-    expect((await tx.add(p, [[topic, 0]])).status).toBe(200);
-    expect((await tx.send(p, topic, { 0: ['in a transaction'] })).status).toBe(200);
-    expect((await tx.end(p, true)).status).toBe(200);
-    // Without the guard, k=a would be dropped here and the rewrite would lose the batches' flags.
-    expect((await runMaintenance(t.broker, { now: t0 + 120_000, merge: false })).recordsCompacted).toBe(0);
   });
 
   it('refuses keyless records on a compacted topic', async () => {

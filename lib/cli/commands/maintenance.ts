@@ -15,6 +15,7 @@ const LABELS: Record<string, string> = {
   entriesDeleted: 'index entries deleted',
   abortedEntriesDeleted: 'aborted-transaction index entries deleted',
   recordsCompacted: 'records compacted away',
+  abortedRecordsCompacted: '… of them of aborted transactions',
   entriesMerged: 'small entries merged',
   mergedEntriesWritten: 'merged entries written',
   objectsListed: 'objects listed',
