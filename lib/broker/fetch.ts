@@ -66,11 +66,17 @@ export const endFor = (req: FetchRequest, head: PartitionHead) =>
 export const readFor = (broker: Broker, req: FetchRequest, head: PartitionHead) =>
   req.isolationLevel === 'read_committed' ? readCommitted(broker, req, head as StableHead) : readPartition(broker, req, head);
 
+/**
+ * Kafka's rule: out of range below the log start or past the log end offset (the reserve
+ * counter, RFC 0003). An offset between the high watermark and the log end is valid: the fetch
+ * waits there, as it does at the high watermark.
+ */
 export function checkRange(req: FetchRequest, head: PartitionHead): void {
-  if (!Number.isSafeInteger(req.offset) || req.offset < head.logStartOffset || req.offset > head.nextOffset) {
+  const logEnd = Math.max(head.nextOffset, head.reservedEnd ?? head.nextOffset);
+  if (!Number.isSafeInteger(req.offset) || req.offset < head.logStartOffset || req.offset > logEnd) {
     throw new BrookError(
       'OFFSET_OUT_OF_RANGE',
-      `Offset ${req.offset} is out of range for ${req.topic}-${req.partition}: readable offsets are ${head.logStartOffset} to ${head.nextOffset}.`,
+      `Offset ${req.offset} is out of range for ${req.topic}-${req.partition}: readable offsets are ${head.logStartOffset} to ${logEnd}.`,
     );
   }
 }

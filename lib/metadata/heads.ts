@@ -22,8 +22,7 @@ export function toHead(item: Record<string, unknown>): PartitionHead {
 }
 
 /** A head item with its high watermark resolved (free unless reservations are outstanding). */
-export const readHead = (broker: Broker, item: Record<string, unknown>): Promise<PartitionHead> =>
-  resolveHighWatermark(broker, toHead(item), (item.lastReservedAt as number | undefined) ?? 0);
+export const readHead = (broker: Broker, item: Record<string, unknown>): Promise<PartitionHead> => resolveHighWatermark(broker, toHead(item));
 
 /** The head item itself, strongly consistent (1 RCU). */
 export async function getHeadItem(broker: Broker, topicName: string, topicId: string, partition: number): Promise<Record<string, unknown>> {

@@ -1,35 +1,34 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Broker } from '../broker/context';
 import { DEFAULT_SEAL_AFTER_MS } from '../config';
-import { batchPk, headKey, sealKey } from './keys';
+import { batchPk, headKey } from './keys';
+import { sealGap } from './seal';
 import type { BatchIndexEntry, PartitionHead } from './types';
 
 const PAGE = 100;
 
 interface Walk {
-  /** End of the published prefix: every offset below is published or sealed. */
+  /** End of the published prefix: every offset below is published or given up. */
   end: number;
-  /** The first unpublished range past `end` (up to the next entry or the reserved end), and since when it is known to exist. */
+  /** The first unpublished range past `end`, up to the next entry, and when that entry was reserved. */
   gap?: { until: number; since: number };
 }
 
 /**
  * The high watermark of a partition whose head has outstanding reservations (RFC 0003, step 3):
- * read the seal FIRST, then walk the index from the `publishedThrough` hint, stepping over gaps
- * below `sealedBelow` (they can never be published: every publish checks the seal atomically)
- * and stopping at the first gap above it. Reading the seal before the index is what makes this
- * safe: a range below the seal read either is in the index read after it, or never will be.
- * A gap older than `sealAfterMs` is sealed here and the walk is repeated. The hint is moved to
- * the result so the next reader starts there. Costs 1 GetItem + 1 Query (+1 UpdateItem when the
- * hint moves, +1 when sealing); a partition without outstanding reservations costs nothing here.
+ * walk the index from the `publishedThrough` hint and stop at the first offset no entry covers.
+ * A gap before a later entry that was reserved more than `sealAfterMs` ago is sealed (seal.ts)
+ * and the walk repeated; a gap at the end is left alone: nothing lies behind it. The hint is
+ * moved to the result, so the next reader starts there. Costs 1 Query (+1 UpdateItem when the
+ * hint moves); a partition without outstanding reservations costs nothing here.
  */
-export async function resolveHighWatermark(broker: Broker, head: PartitionHead, lastReservedAt: number, now = Date.now()): Promise<PartitionHead> {
+export async function resolveHighWatermark(broker: Broker, head: PartitionHead, now = Date.now()): Promise<PartitionHead> {
   if (head.nextOffset >= head.reservedEnd) return head;
-  let walk = await walkPublished(broker, head, lastReservedAt);
+  let walk = await walkPublished(broker, head);
   const sealAfter = broker.config.sealAfterMs ?? DEFAULT_SEAL_AFTER_MS;
-  if (walk.gap && now - walk.gap.since >= sealAfter) {
-    await raiseSeal(broker, head, walk.gap.until);
-    walk = await walkPublished(broker, head, lastReservedAt);
+  for (let sealed = 0; walk.gap && now - walk.gap.since >= sealAfter && sealed < 16; sealed++) {
+    await sealGap(broker, head.topicId, head.partition, walk.end, walk.gap.until, walk.gap.since);
+    walk = await walkPublished(broker, { ...head, nextOffset: walk.end });
   }
   if (walk.end > head.nextOffset) {
     await broker.clients.ddb
@@ -45,9 +44,7 @@ export async function resolveHighWatermark(broker: Broker, head: PartitionHead, 
   return { ...head, nextOffset: walk.end };
 }
 
-async function walkPublished(broker: Broker, head: PartitionHead, lastReservedAt: number): Promise<Walk> {
-  const { Item } = await broker.clients.ddb.send(new GetCommand({ TableName: broker.config.metadataTable, Key: sealKey(head.topicId, head.partition), ConsistentRead: true }));
-  const sealedBelow = Math.min((Item?.sealedBelow as number | undefined) ?? 0, head.reservedEnd);
+async function walkPublished(broker: Broker, head: PartitionHead): Promise<Walk> {
   let pos = head.nextOffset;
   for (;;) {
     const out = await broker.clients.ddb.send(
@@ -61,27 +58,9 @@ async function walkPublished(broker: Broker, head: PartitionHead, lastReservedAt
     );
     const entries = (out.Items ?? []) as BatchIndexEntry[];
     for (const e of entries) {
-      if (e.baseOffset > pos && pos < sealedBelow) pos = Math.min(e.baseOffset, sealedBelow);
       if (e.baseOffset > pos) return { end: pos, gap: { until: e.baseOffset, since: e.reservedAt ?? e.appendTime } };
       pos = Math.max(pos, e.lastOffset + 1);
     }
-    if (entries.length < PAGE || !out.LastEvaluatedKey) break;
+    if (entries.length < PAGE || !out.LastEvaluatedKey) return { end: pos };
   }
-  pos = Math.max(pos, sealedBelow);
-  return pos >= head.reservedEnd ? { end: pos } : { end: pos, gap: { until: head.reservedEnd, since: lastReservedAt } };
-}
-
-/** Seal below `offset` (a range boundary): no publish of a range starting below it can succeed from now on. */
-async function raiseSeal(broker: Broker, head: PartitionHead, offset: number): Promise<void> {
-  await broker.clients.ddb
-    .send(new UpdateCommand({
-      TableName: broker.config.metadataTable,
-      Key: sealKey(head.topicId, head.partition),
-      UpdateExpression: 'SET sealedBelow = :b, sealedAt = :now',
-      ConditionExpression: 'attribute_not_exists(sealedBelow) OR sealedBelow < :b',
-      ExpressionAttributeValues: { ':b': offset, ':now': Date.now() },
-    }))
-    .catch((err: Error) => {
-      if (err?.name !== 'ConditionalCheckFailedException') throw err;
-    });
 }

@@ -4,7 +4,6 @@
  * Metadata table (pk S, sk S):
  *   topic          pk "topics"                       sk <topic name>
  *   partition head pk "partition#<topicId>#<p>"      sk "head"
- *   partition seal pk "partition#<topicId>#<p>"      sk "seal"   (reserve protocol, RFC 0003)
  * Batches table (pk S, lastOffset N):
  *   batch index    pk "<topicId>#<p>"                lastOffset <offset of the batch's last record>
  *
@@ -20,10 +19,4 @@ export const headKey = (topicId: string, partition: number) => ({
   pk: `partition#${topicId}#${partition}`,
   sk: HEAD_SK,
 });
-/** The seal of a partition: `sealedBelow`, below which no reserved range can be published any more. */
-export const sealKey = (topicId: string, partition: number) => ({
-  pk: `partition#${topicId}#${partition}`,
-  sk: SEAL_SK,
-});
-export const SEAL_SK = 'seal';
 export const batchPk = (topicId: string, partition: number) => `${topicId}#${partition}`;

@@ -4,32 +4,31 @@ import { DEFAULT_SEAL_AFTER_MS } from '../config';
 import { BrookError } from '../errors';
 import type { CommitExtras, CommitResult, PendingBatch } from './commit-batch';
 import { requestToken, transactOnCondition } from './conditional-write';
-import { batchPk, headKey, sealKey } from './keys';
+import { getHead } from './heads';
+import { batchPk, headKey } from './keys';
 import { checkSequence, producerStatePut, toProducerState, type ProducerBatch, type ProducerState } from './producer-state';
 import type { Reservation } from './reserve';
+
+/** How often (in offsets) a contended publisher walks the index to move the hint. */
+const WALK_EVERY = 256;
 
 interface PublishState {
   producer?: ProducerState;
   duplicateOf?: number;
+  /** An earlier attempt of this very publish was applied (its reply was lost). */
+  landed?: boolean;
 }
 
-/** The seal condition every publish carries: its range is not below `sealedBelow` (RFC 0003). */
-export const notSealed = (table: string, topicId: string, partition: number, baseOffset: number) => ({
-  ConditionCheck: {
-    TableName: table,
-    Key: sealKey(topicId, partition),
-    ConditionExpression: 'attribute_not_exists(sealedBelow) OR sealedBelow <= :base',
-    ExpressionAttributeValues: { ':base': baseOffset },
-  },
-});
-
 /**
- * Publish a reserved range (RFC 0003, step 2): ONE transaction puts the index entry (if absent),
- * checks the partition's seal, and for an idempotent producer puts its sequence state on condition
- * it is unchanged. No item here is written by other writers' reservations or publishes, so
- * concurrent publishes do not conflict. A lost reply is resent with the same token (applied once).
- * A range that is not published (duplicate, sequence or transaction error, outage) is given up
- * at once with a placeholder, so readers need not wait for the seal.
+ * Publish a reserved range (RFC 0003, step 2): ONE transaction puts the index entry if its key
+ * (the range's last offset) is free, and for an idempotent producer its sequence state on
+ * condition it is unchanged. No item here is shared with other writers, so concurrent publishes
+ * never conflict, on DynamoDB Local or on AWS. A reader that sealed the range first holds the key
+ * with a placeholder: the put fails and the writer answers REQUEST_TIMED_OUT (retriable), having
+ * written nothing. A lost reply is resent with the same token (applied once); an entry found under
+ * the key that is this very batch (same object and bytes) is an earlier attempt that landed.
+ * A range that is not published for any other reason (duplicate, sequence or transaction error,
+ * outage) is given up at once with a placeholder, so readers need not wait to seal it.
  */
 export async function publishBatch(
   broker: Broker,
@@ -53,29 +52,29 @@ export async function publishBatch(
         token: requestToken('publish', pending.objectKey, topicId, partition, baseOffset, producer?.producerEpoch, producer?.lastSequence),
         input: {
           TransactItems: [
-            { Put: { TableName: batchesTable, Item: { pk: batchPk(topicId, partition), lastOffset, baseOffset, ...pending, reservedAt: range.reservedAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            notSealed(metadataTable, topicId, partition, baseOffset),
+            { Put: { TableName: batchesTable, Item: { pk: batchPk(topicId, partition), lastOffset, baseOffset, ...pending, reservedAt: range.reservedAt }, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
             ...(idempotent ? [producerStatePut(metadataTable, topicId, partition, producer, idempotent.batch, baseOffset, pending.appendTime)] : []),
             ...(extras?.items ?? []),
           ],
         },
       }),
       async onConflict(reasons, current) {
-        const [indexReason, sealReason, producerReason] = reasons;
-        if (sealReason?.code === 'ConditionalCheckFailed') {
+        const [indexReason, producerReason] = reasons;
+        if (indexReason?.code === 'ConditionalCheckFailed') {
+          const held = indexReason.item;
+          if (held?.objectKey === pending.objectKey && held?.byteStart === pending.byteStart) return { ...current, landed: true };
           sealed = true;
           const after = broker.config.sealAfterMs ?? DEFAULT_SEAL_AFTER_MS;
           throw new BrookError('REQUEST_TIMED_OUT', `The write to ${where} took longer than ${after} ms, so readers gave up offsets ${baseOffset}..${lastOffset}; nothing was written. Retry.`);
         }
-        if (indexReason?.code === 'ConditionalCheckFailed') throw new BrookError('KAFKA_STORAGE_ERROR', `Index of ${where} already holds offsets ${baseOffset}..${lastOffset}.`);
-        const extraReasons = reasons.slice(idempotent ? 3 : 2);
+        const extraReasons = reasons.slice(idempotent ? 2 : 1);
         if (extras?.onConflict && extraReasons.some((r) => r.code === 'ConditionalCheckFailed')) await extras.onConflict(extraReasons);
         if (!idempotent || producerReason?.code !== 'ConditionalCheckFailed') return current;
         const producer = producerReason.item ? toProducerState(producerReason.item) : undefined;
         const check = checkSequence(producer, idempotent.batch); // throws on a sequence error
         return { producer, ...(check.kind === 'duplicate' ? { duplicateOf: check.baseOffset } : {}) };
       },
-      isDone: (s) => s.duplicateOf !== undefined,
+      isDone: (s) => s.duplicateOf !== undefined || s.landed === true,
     });
     if (state.duplicateOf !== undefined) {
       await abandonRange(broker, topicId, partition, baseOffset, pending.recordCount);
@@ -83,7 +82,10 @@ export async function publishBatch(
     }
     // Everything below the range was published when it was reserved: move the hint past it,
     // after the answer. Otherwise a reader walks the index from the hint (high-watermark.ts).
+    // Under contention the hint lags; so that no reader ever walks far, the publisher whose range
+    // crosses a multiple of WALK_EVERY offsets walks the index and moves it (high-watermark.ts).
     if (range.publishedThrough === baseOffset) broker.background.run(() => advancePublished(broker, topicId, partition, baseOffset, lastOffset + 1));
+    else if (Math.floor(baseOffset / WALK_EVERY) !== Math.floor((lastOffset + 1) / WALK_EVERY)) broker.background.run(() => getHead(broker, topicName, topicId, partition));
     return { baseOffset, conflicts, duplicate: false };
   } catch (err) {
     if (!sealed) await abandonRange(broker, topicId, partition, baseOffset, pending.recordCount);

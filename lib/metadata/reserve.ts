@@ -32,16 +32,15 @@ const RETRY_NOT_APPLIED = new Set(['ThrottlingException', 'ProvisionedThroughput
  * not applied and are retried here; anything else goes to the caller.
  */
 export async function reserveOffsets(broker: Broker, topicName: string, topicId: string, partition: number, count: number, open?: OpenTxnMark): Promise<Reservation> {
-  const reservedAt = Date.now(); // sent with the request: the head's lastReservedAt
   // A head from before this protocol has no hint yet: everything below its counter is published.
-  const set = ['lastReservedAt = :now', 'publishedThrough = if_not_exists(publishedThrough, nextOffset)', ...(open ? ['#open = if_not_exists(#open, :open)', '#first = if_not_exists(#first, nextOffset)'] : [])];
+  const set = ['publishedThrough = if_not_exists(publishedThrough, nextOffset)', ...(open ? ['#open = if_not_exists(#open, :open)', '#first = if_not_exists(#first, nextOffset)'] : [])];
   const command = new UpdateCommand({
     TableName: broker.config.metadataTable,
     Key: headKey(topicId, partition),
     UpdateExpression: `SET ${set.join(', ')} ADD nextOffset :n`,
     ConditionExpression: 'attribute_exists(pk)',
     ...(open ? { ExpressionAttributeNames: { '#open': open.attr, '#first': open.firstAttr } } : {}),
-    ExpressionAttributeValues: { ':n': count, ':now': reservedAt, ...(open ? { ':open': { transactionalId: open.transactionalId } } : {}) },
+    ExpressionAttributeValues: { ':n': count, ...(open ? { ':open': { transactionalId: open.transactionalId } } : {}) },
     ReturnValues: 'ALL_NEW',
   });
   for (let attempt = 0; ; attempt++) {

@@ -1,6 +1,6 @@
 import type { AwsClients } from '../aws/clients';
 import { clientStacks, commandName, type Service } from '../aws/middleware';
-import { HEAD_SK, SEAL_SK, TOPICS_PK } from '../metadata/keys';
+import { TOPICS_PK } from '../metadata/keys';
 import type { Tally } from './tally';
 
 /**
@@ -120,17 +120,16 @@ export class AwsObserver {
     if (commit && reasons.some((r) => r?.Code === 'ConditionalCheckFailed')) this.tally.conflict(this.topicName(commit.topicId));
   }
 
-  /** A commit: a Put of an index entry with a check of its partition's seal (RFC 0003), or with an Update of the head that moves nextOffset. */
+  /**
+   * A commit: the Put of a new index entry holding bytes (a publish, RFC 0003; a transaction
+   * marker; or the conditional protocol's commit beside its head update). Merges and compaction
+   * rewrite entries with Deletes beside their Put; placeholders hold no bytes.
+   */
   private commitOf(input: { TransactItems?: TransactItem[] } | undefined): { topicId: string; recordCount: number; byteLength: number } | undefined {
     const items = input?.TransactItems ?? [];
-    const head = items.find(
-      (i) =>
-        (i.ConditionCheck?.TableName === this.options.metadataTable && str(i.ConditionCheck.Key?.sk) === SEAL_SK) ||
-        (i.Update?.TableName === this.options.metadataTable && str(i.Update.Key?.sk) === HEAD_SK && /\bSET\b.*\bnextOffset\s*=/.test(i.Update.UpdateExpression ?? '')),
-    );
     const put = items.find((i) => i.Put?.TableName === this.options.batchesTable)?.Put?.Item;
     const pk = str(put?.pk);
-    if (!head || !put || !pk) return undefined;
+    if (!put || !pk || !str(put.objectKey) || put.placeholder !== undefined || items.some((i) => (i as { Delete?: unknown }).Delete)) return undefined;
     return { topicId: topicIdOf(pk), recordCount: num(put.recordCount) ?? 0, byteLength: num(put.byteLength) ?? 0 };
   }
 

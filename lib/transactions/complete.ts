@@ -5,7 +5,7 @@ import { groupSettings } from '../groups/settings';
 import { requestToken, transactOnCondition } from '../metadata/conditional-write';
 import { getHeadItem } from '../metadata/heads';
 import { batchPk, headKey } from '../metadata/keys';
-import { abandonRange, advancePublished, notSealed } from '../metadata/publish';
+import { abandonRange, advancePublished } from '../metadata/publish';
 import { reserveOffsets } from '../metadata/reserve';
 import { offsetKey } from '../metadata/offset-store';
 import { newSegmentKey, putSegment } from '../storage/segment-store';
@@ -40,7 +40,7 @@ const MAX_ITEMS = 100;
 export async function completeTxn(broker: Broker, prepared: Txn, now = Date.now()): Promise<Txn> {
   if (!isPrepared(prepared.state)) throw new Error(`completeTxn: '${prepared.transactionalId}' is ${prepared.state}`);
   const commit = prepared.state === 'PrepareCommit';
-  const stride = commit ? 3 : 4;
+  const stride = commit ? 2 : 3;
   const done: Txn = { ...prepared, state: commit ? 'CompleteCommit' : 'CompleteAbort', version: prepared.version + 1, partitions: [], partitionKeys: [], offsets: [], startedAt: 0, updatedAt: now };
   const open = (await Promise.all(prepared.partitions.map(async (p) => ({ p, first: firstOffsetOf(await getHeadItem(broker, p.topic, p.topicId, p.partition), prepared.producerId) })))).filter(
     (t): t is { p: TxnPartition; first: number } => t.first !== undefined,
@@ -84,8 +84,7 @@ async function writeChunk(broker: Broker, prepared: Txn, initial: Target[], c: C
     what: `${c.commit ? 'commit' : 'abort'} of transaction '${prepared.transactionalId}'`,
     build(targets) {
       const items: TransactItem[] = targets.flatMap(({ p, first: firstOffset, offset }) => [
-        { Put: { TableName: batchesTable, Item: { pk: batchPk(p.topicId, p.partition), lastOffset: offset, baseOffset: offset, recordCount: 1, objectKey: c.objectKey, byteStart: 0, byteLength: c.markerLength, baseTimestamp: c.now, maxTimestamp: c.now, appendTime: c.now, reservedAt: c.now, producerId: prepared.producerId, producerEpoch: prepared.producerEpoch, control: c.commit ? 'commit' : 'abort' }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        notSealed(metadataTable, p.topicId, p.partition, offset),
+        { Put: { TableName: batchesTable, Item: { pk: batchPk(p.topicId, p.partition), lastOffset: offset, baseOffset: offset, recordCount: 1, objectKey: c.objectKey, byteStart: 0, byteLength: c.markerLength, baseTimestamp: c.now, maxTimestamp: c.now, appendTime: c.now, reservedAt: c.now, producerId: prepared.producerId, producerEpoch: prepared.producerEpoch, control: c.commit ? 'commit' : 'abort' }, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
         { Update: { TableName: metadataTable, Key: headKey(p.topicId, p.partition), UpdateExpression: 'REMOVE #open, #first', ConditionExpression: 'attribute_exists(#open)', ExpressionAttributeNames: { '#open': open, '#first': first } } },
         ...(c.commit ? [] : [{ Put: { TableName: metadataTable, Item: { pk: abortedPk(p.topicId, p.partition), sk: offsetSk(offset), producerId: prepared.producerId, firstOffset, lastOffset: offset } } }]),
       ]);
@@ -105,8 +104,8 @@ async function writeChunk(broker: Broker, prepared: Txn, initial: Target[], c: C
       }
       const next: Target[] = [];
       for (const [i, t] of targets.entries()) {
-        if (reasons[i * c.stride + 2]?.code === 'ConditionalCheckFailed') dropped.push(t); // already done: no open transaction
-        else if (reasons[i * c.stride + 1]?.code === 'ConditionalCheckFailed') next.push({ ...t, offset: (await reserveOffsets(broker, t.p.topic, t.p.topicId, t.p.partition, 1)).baseOffset });
+        if (reasons[i * c.stride + 1]?.code === 'ConditionalCheckFailed') dropped.push(t); // already done: no open transaction
+        else if (reasons[i * c.stride]?.code === 'ConditionalCheckFailed') next.push({ ...t, offset: (await reserveOffsets(broker, t.p.topic, t.p.topicId, t.p.partition, 1)).baseOffset }); // sealed: reserve again
         else next.push(t);
       }
       return next;
