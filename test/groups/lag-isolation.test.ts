@@ -41,6 +41,10 @@ describe('lag of read_committed consumers is measured to the last stable offset'
     }
     expect((await readGroup(t.broker, committed.groupId)).group!.isolationLevel).toBe('read_committed');
     expect((await readGroup(t.broker, silent.groupId)).group!.isolationLevel).toBeUndefined();
+    // Saying the same level again is the steady-state heartbeat: 1 Query + 1 PutItem, no group write.
+    t.counter.reset();
+    await committed.heartbeat(T0);
+    expect(t.counter.snapshot()).toEqual({ 'dynamodb:Query': 1, 'dynamodb:PutItem': 1 });
 
     expect(await row(committed.groupId, T0 + 1)).toEqual([{ end: 3, lag: 2, level: 'read_committed' }]);
     expect(await row(uncommitted.groupId, T0 + 1)).toEqual([{ end: 5, lag: 4, level: 'read_uncommitted' }]);
