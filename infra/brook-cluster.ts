@@ -63,6 +63,7 @@ export class BrookCluster extends Construct {
       reservedConcurrency: props.reservedConcurrency ?? {},
       memorySize: props.memorySize ?? {},
       detailedMetrics,
+      sealAfter: props.sealAfter,
     });
     this.functions = functions.functions;
     this.api = new BrookApi(this, 'Endpoint', {

@@ -83,6 +83,7 @@ export interface BrookFunctionsProps {
   readonly reservedConcurrency: Partial<Record<BrookFunctionName, number>>;
   readonly memorySize: Partial<Record<BrookFunctionName, number>>;
   readonly detailedMetrics: boolean;
+  readonly sealAfter?: Duration;
 }
 
 /**
@@ -154,6 +155,7 @@ export class BrookFunctions extends Construct {
         BROOK_BATCHES_TABLE: storage.batchesTable.tableName,
         BROOK_BUCKET: storage.bucketName,
         ...(props.detailedMetrics ? { [DETAILED_METRICS_ENV]: 'true' } : {}),
+        ...(props.sealAfter ? { BROOK_SEAL_AFTER_MS: String(props.sealAfter.toMilliseconds()) } : {}),
         // The bundle carries a source map; Node only uses it with this flag.
         NODE_OPTIONS: '--enable-source-maps',
       },

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -109,6 +109,13 @@ export interface BrookClusterProps {
   readonly detailedMetrics?: boolean;
   /** Tags for every resource; `brook:cluster` is always added. */
   readonly tags?: Record<string, string>;
+  /**
+   * How long a reserved, unpublished offset range may hold a partition's readers back before a
+   * reader seals it (docs/rfcs/0003-hot-partitions.md): a writer slower than this gets a retriable
+   * error and writes again. Between 1 s and 5 minutes.
+   * @default Duration.seconds(10)
+   */
+  readonly sealAfter?: Duration;
 }
 
 const CLUSTER_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -148,6 +155,9 @@ export function validateProps(props: BrookClusterProps): void {
     if (endpoint === 'function-url' && httpFn) fail(`reservedConcurrency.${fn}: with endpoint 'function-url' one function, 'api', serves every route.`);
     if (endpoint === 'http-api' && fn === 'api') fail("reservedConcurrency.api applies to endpoint 'function-url' only.");
     if (known(n) && (!Number.isInteger(n) || n! < 1)) fail(`reservedConcurrency.${fn} must be a positive integer; got ${n}.`);
+  }
+  if (props.sealAfter && !props.sealAfter.isUnresolved() && (props.sealAfter.toMilliseconds() < 1000 || props.sealAfter.toMilliseconds() > Duration.minutes(5).toMilliseconds())) {
+    fail(`sealAfter must be from 1 second to 5 minutes; got ${props.sealAfter.toHumanString()}.`);
   }
   for (const [fn, mb] of Object.entries(props.memorySize ?? {})) {
     if (known(mb) && (!Number.isInteger(mb) || mb! < 128 || mb! > 10240)) fail(`memorySize.${fn} must be an integer from 128 to 10240 MB; got ${mb}.`);

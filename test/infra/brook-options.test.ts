@@ -1,4 +1,4 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -51,6 +51,7 @@ beforeAll(() => {
           detailedMetrics: true,
           tags: { team: 'payments' },
           alarms: { consumerLag: 5000, action: new cwActions.SnsAction(topic) },
+          sealAfter: Duration.seconds(30),
         },
       });
       // A producer-only service in the cluster's stack; a caller of the function URL in another.
@@ -169,7 +170,7 @@ describe('BrookCluster options', () => {
     }
     t.tuned.allResourcesProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: false });
     t.tuned.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
-    t.tuned.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 20, Environment: { Variables: Match.objectLike({ BROOK_DETAILED_METRICS: 'true', BROOK_CLUSTER_ID: 'orders' }) } });
+    t.tuned.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 20, Environment: { Variables: Match.objectLike({ BROOK_DETAILED_METRICS: 'true', BROOK_CLUSTER_ID: 'orders', BROOK_SEAL_AFTER_MS: '30000' }) } });
     t.tuned.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 100, MemorySize: 256 });
     t.tuned.resourcePropertiesCountIs('AWS::Lambda::Function', { MemorySize: 1024 }, 4);
     t.tuned.allResourcesProperties('AWS::Lambda::Function', { Tags: Match.arrayWith([{ Key: 'brook:cluster', Value: 'orders' }, { Key: 'team', Value: 'payments' }]) });
@@ -202,6 +203,7 @@ describe('BrookCluster options', () => {
     expect(build({ endpoint: 'function-url', reservedConcurrency: { produce: 5 } })).toThrow(/one function, 'api', serves every route/);
     expect(build({ reservedConcurrency: { fetch: 0 } })).toThrow(/positive integer/);
     expect(build({ memorySize: { fetch: 64 } })).toThrow(/128 to 10240/);
+    expect(build({ sealAfter: Duration.millis(100) })).toThrow(/sealAfter must be from 1 second/);
     expect(build({ responseStreaming: false })).toThrow(/function-url' only/);
     expect(build({ clusterId: 'no spaces' })).toThrow(/clusterId/);
     expect(build({ authorization: { type: 'jwt', issuer: 'http://insecure', audience: ['a'] } })).toThrow(/https/);
