@@ -469,7 +469,7 @@ export function check(events: HistoryEvent[], options: CheckOptions = {}): Check
     tally(committedDespiteError, [...new Set(answered.map((f) => `${f.status} ${f.error_name ?? ''}`.trim()))].sort().join(' / '));
   }
 
-  const txn = checkTransactions(events, { gaps, flag, warn });
+  const txn = checkTransactions(events, { flag, warn });
 
   // Stats.
   const hits = new Map<number, number>();
