@@ -325,6 +325,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     producers.forEach((p) => p.stop());
     await Promise.all([...fetchers, ...txnFetchers].map((f) => f.stop()));
     await producing.catch(() => undefined);
+    txnProducers.forEach((p) => p.close());
     await serverOps.catch(() => undefined);
     await faultOps.catch(() => undefined);
     await server?.close();

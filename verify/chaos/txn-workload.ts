@@ -95,6 +95,12 @@ export class TxnProducer {
     this.stopping = true;
   }
 
+  /** The run is over: let go of the current instance (its batches' retries end with it). */
+  close(): void {
+    this.stopping = true;
+    this.drop();
+  }
+
   /**
    * End of the run: one more instance (InitProducerId) completes or aborts whatever transaction
    * of this id is still open, as a restarted application would. Recorded as a txn-init.
