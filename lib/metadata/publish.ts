@@ -77,7 +77,7 @@ export async function publishBatch(
       isDone: (s) => s.duplicateOf !== undefined || s.landed === true,
     });
     if (state.duplicateOf !== undefined) {
-      await abandonRange(broker, topicId, partition, baseOffset, pending.recordCount);
+      await abandonRange(broker, topicId, partition, baseOffset, pending.recordCount, range.reservedAt);
       return { baseOffset: state.duplicateOf, conflicts, duplicate: true };
     }
     // Everything below the range was published when it was reserved: move the hint past it,
@@ -88,7 +88,7 @@ export async function publishBatch(
     else if (Math.floor(baseOffset / WALK_EVERY) !== Math.floor((lastOffset + 1) / WALK_EVERY)) broker.background.run(() => getHead(broker, topicName, topicId, partition));
     return { baseOffset, conflicts, duplicate: false };
   } catch (err) {
-    if (!sealed) await abandonRange(broker, topicId, partition, baseOffset, pending.recordCount);
+    if (!sealed) await abandonRange(broker, topicId, partition, baseOffset, pending.recordCount, range.reservedAt);
     throw err;
   }
 }
@@ -98,12 +98,12 @@ export async function publishBatch(
  * publish that did land (an unknown outcome) keeps its entry, and a late one is refused. Best
  * effort: if this fails too, readers seal the range after `sealAfterMs`.
  */
-export async function abandonRange(broker: Broker, topicId: string, partition: number, baseOffset: number, count: number): Promise<void> {
+export async function abandonRange(broker: Broker, topicId: string, partition: number, baseOffset: number, count: number, reservedAt = Date.now()): Promise<void> {
   const lastOffset = baseOffset + count - 1;
   await broker.clients.ddb
     .send(new PutCommand({
       TableName: broker.config.batchesTable,
-      Item: { pk: batchPk(topicId, partition), lastOffset, baseOffset, recordCount: count, byteStart: 0, byteLength: 0, placeholder: true, appendTime: Date.now() },
+      Item: { pk: batchPk(topicId, partition), lastOffset, baseOffset, recordCount: count, byteStart: 0, byteLength: 0, placeholder: true, appendTime: Date.now(), reservedAt },
       ConditionExpression: 'attribute_not_exists(pk)',
     }))
     .catch(() => undefined);

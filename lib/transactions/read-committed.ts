@@ -25,7 +25,10 @@ export async function readCommitted(broker: Broker, req: FetchRequest, head: Sta
   const last = below[below.length - 1]?.h;
   const nextOffset = last ? last.baseOffset + last.lastOffsetDelta + 1 : Math.min(read.nextOffset, lso);
   if (!below.some(({ h }) => h.isTransactional && !h.isControlBatch)) return { ...base, logStartOffset: read.logStartOffset, batches: below.map(({ b }) => b), nextOffset };
-  const aborted = await readAborted(broker, head.topicId, req.partition, req.offset, head.nextOffset);
+  // Up to the log end, not the high watermark: an abort's marker (and its aborted-index entry,
+  // written with the head's open transaction removed) may lie past a range still unpublished
+  // below it (RFC 0003), while its records are already below the LSO (chaos seed 2).
+  const aborted = await readAborted(broker, head.topicId, req.partition, req.offset, Math.max(head.nextOffset, head.reservedEnd));
   const now = await getHead(broker, req.topic, head.topicId, req.partition);
   checkRange(req, now);
   return { ...base, logStartOffset: read.logStartOffset, batches: below.filter(({ h }) => !isAbortedBatch(aborted, h)).map(({ b }) => b), nextOffset };

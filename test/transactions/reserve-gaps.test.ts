@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { produce } from '../../lib/broker/produce';
+import { testBroker } from '../support/broker';
+import { txnClient } from './helpers';
+
+/** Transactions beside a range reserved but not yet published (docs/rfcs/0003-hot-partitions.md). */
+describe('transactions and unpublished ranges', () => {
+  it('chaos seed 2: an abort whose marker lies past an unpublished range hides its records from read_committed', async () => {
+    const t = testBroker();
+    const tx = txnClient(t);
+    const topic = await tx.topic(1);
+    const p = await tx.init();
+    expect((await tx.add(p, [[topic, 0]])).status).toBe(200);
+    expect((await tx.send(p, topic, { 0: ['ABORTED'] })).status).toBe(200); // offset 0
+
+    // A plain writer reserves offset 1 and is held before its publish until we let it go.
+    const slow = testBroker();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let reserved!: () => void;
+    const inPublish = new Promise<void>((r) => (reserved = r));
+    slow.faults.add({ service: 'dynamodb', command: 'TransactWriteItems', mode: 'intercept', times: 1, intercept: async () => (reserved(), held) });
+    const slowWrite = produce(slow.broker, [{ topic, partition: 0, records: [{ key: null, value: Buffer.from('slow'), headers: [], timestamp: Date.now() }] }]);
+    await inPublish;
+
+    expect((await tx.end(p, false)).status).toBe(200); // the abort marker takes offset 2, past the gap at 1
+    const during = await tx.read(topic, 0, 'read_committed');
+    expect(during.values).toEqual([]);
+    expect([during.hwm, during.lso]).toEqual([1, 1]);
+    expect((await tx.read(topic, 0, 'read_uncommitted')).values).toEqual(['ABORTED']);
+
+    release();
+    expect((await slowWrite)[0]).toMatchObject({ baseOffset: 1 });
+    const after = await tx.read(topic, 0, 'read_committed');
+    expect(after.values).toEqual(['slow']);
+    expect([after.hwm, after.lso]).toEqual([3, 3]);
+  });
+});
