@@ -48,7 +48,7 @@ export async function compactPartition(broker: Broker, topic: TopicItem, head: P
   }
   const decoded = [...batches.values()].flat().map((b) => decodeRecordBatch(b));
   const aborted: AbortedTxn[] = decoded.some((d) => d.header.isTransactional && !d.header.isControlBatch)
-    ? await readAborted(broker, topic.topicId, head.partition, stable.logStartOffset, stable.nextOffset)
+    ? await readAborted(broker, topic.topicId, head.partition, stable.logStartOffset, Math.max(stable.nextOffset, stable.reservedEnd)) // markers may lie past an unpublished range
     : [];
   const latest = new Map<string, number>();
   for (const { header, records } of decoded) {
