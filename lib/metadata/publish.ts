@@ -7,7 +7,7 @@ import { requestToken, transactOnCondition } from './conditional-write';
 import { getHead } from './heads';
 import { batchPk, headKey } from './keys';
 import { checkSequence, producerStatePut, toProducerState, type ProducerBatch, type ProducerState } from './producer-state';
-import type { Reservation } from './reserve';
+import { releaseOpenTxn, type Reservation } from './reserve';
 
 /** How often (in offsets) a contended publisher walks the index to move the hint. */
 const WALK_EVERY = 256;
@@ -77,7 +77,7 @@ export async function publishBatch(
       isDone: (s) => s.duplicateOf !== undefined || s.landed === true,
     });
     if (state.duplicateOf !== undefined) {
-      await abandonRange(broker, topicId, partition, baseOffset, pending.recordCount, range.reservedAt);
+      await giveUp(broker, topicId, partition, range, pending.recordCount, extras);
       return { baseOffset: state.duplicateOf, conflicts, duplicate: true };
     }
     // Everything below the range was published when it was reserved: move the hint past it,
@@ -88,9 +88,15 @@ export async function publishBatch(
     else if (Math.floor(baseOffset / WALK_EVERY) !== Math.floor((lastOffset + 1) / WALK_EVERY)) broker.background.run(() => getHead(broker, topicName, topicId, partition));
     return { baseOffset, conflicts, duplicate: false };
   } catch (err) {
-    if (!sealed) await abandonRange(broker, topicId, partition, baseOffset, pending.recordCount, range.reservedAt);
+    if (!sealed) await giveUp(broker, topicId, partition, range, pending.recordCount, extras);
     throw err;
   }
+}
+
+/** A range not published: its placeholder, and for a transactional batch the open-transaction mark it set. */
+async function giveUp(broker: Broker, topicId: string, partition: number, range: Reservation, count: number, extras?: CommitExtras): Promise<void> {
+  const abandoned = await abandonRange(broker, topicId, partition, range.baseOffset, count, range.reservedAt);
+  if (abandoned && extras?.openTxn && range.txnSeq !== undefined) await releaseOpenTxn(broker, topicId, partition, extras.openTxn, range);
 }
 
 /**
@@ -98,15 +104,15 @@ export async function publishBatch(
  * publish that did land (an unknown outcome) keeps its entry, and a late one is refused. Best
  * effort: if this fails too, readers seal the range after `sealAfterMs`.
  */
-export async function abandonRange(broker: Broker, topicId: string, partition: number, baseOffset: number, count: number, reservedAt = Date.now()): Promise<void> {
+export async function abandonRange(broker: Broker, topicId: string, partition: number, baseOffset: number, count: number, reservedAt = Date.now()): Promise<boolean> {
   const lastOffset = baseOffset + count - 1;
-  await broker.clients.ddb
+  return broker.clients.ddb
     .send(new PutCommand({
       TableName: broker.config.batchesTable,
       Item: { pk: batchPk(topicId, partition), lastOffset, baseOffset, recordCount: count, byteStart: 0, byteLength: 0, placeholder: true, appendTime: Date.now(), reservedAt },
       ConditionExpression: 'attribute_not_exists(pk)',
     }))
-    .catch(() => undefined);
+    .then(() => true, () => false);
 }
 
 /**

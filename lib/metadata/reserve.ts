@@ -8,6 +8,8 @@ export interface OpenTxnMark {
   /** Head attribute holding {transactionalId}; `firstAttr` holds the first offset. */
   attr: string;
   firstAttr: string;
+  /** Counts the transaction's reservations on the partition: whether any came after a given one. */
+  seqAttr: string;
   transactionalId: string;
 }
 
@@ -18,6 +20,8 @@ export interface Reservation {
   /** The publishedThrough hint when reserved: equal to baseOffset when everything below the range was published. */
   publishedThrough: number;
   reservedAt: number;
+  /** A transactional reservation: the value of OpenTxnMark.seqAttr it set. */
+  txnSeq?: number;
 }
 
 const RETRY_NOT_APPLIED = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'TransactionConflictException']);
@@ -37,17 +41,23 @@ export async function reserveOffsets(broker: Broker, topicName: string, topicId:
   const command = new UpdateCommand({
     TableName: broker.config.metadataTable,
     Key: headKey(topicId, partition),
-    UpdateExpression: `SET ${set.join(', ')} ADD nextOffset :n`,
+    UpdateExpression: `SET ${set.join(', ')} ADD nextOffset :n${open ? ', #seq :one' : ''}`,
     ConditionExpression: 'attribute_exists(pk)',
-    ...(open ? { ExpressionAttributeNames: { '#open': open.attr, '#first': open.firstAttr } } : {}),
-    ExpressionAttributeValues: { ':n': count, ...(open ? { ':open': { transactionalId: open.transactionalId } } : {}) },
+    ...(open ? { ExpressionAttributeNames: { '#open': open.attr, '#first': open.firstAttr, '#seq': open.seqAttr } } : {}),
+    ExpressionAttributeValues: { ':n': count, ...(open ? { ':open': { transactionalId: open.transactionalId }, ':one': 1 } : {}) },
     ReturnValues: 'ALL_NEW',
   });
   for (let attempt = 0; ; attempt++) {
     try {
       const { Attributes } = await broker.clients.ddb.send(command);
       const reservedEnd = Attributes!.nextOffset as number;
-      return { baseOffset: reservedEnd - count, reservedEnd, reservedAt: Date.now(), publishedThrough: Attributes!.publishedThrough as number };
+      return {
+        baseOffset: reservedEnd - count,
+        reservedEnd,
+        reservedAt: Date.now(),
+        publishedThrough: Attributes!.publishedThrough as number,
+        ...(open ? { txnSeq: Attributes![open.seqAttr] as number } : {}),
+      };
     } catch (err) {
       const name = (err as Error)?.name;
       if (name === 'ConditionalCheckFailedException') throw new BrookError('UNKNOWN_TOPIC_OR_PARTITION', `Partition ${partition} of topic '${topicName}' does not exist.`);
@@ -55,4 +65,25 @@ export async function reserveOffsets(broker: Broker, topicName: string, topicId:
       await new Promise((r) => setTimeout(r, Math.random() * Math.min(250, 4 * 2 ** attempt)));
     }
   }
+}
+
+/**
+ * A transactional batch that was not published gives back the open-transaction mark its own
+ * reservation set, if nothing relied on it since: the mark still holds this range's base as its
+ * first offset (so no earlier batch of the transaction set it) and no later batch of the
+ * transaction reserved on the partition (the sequence is unchanged). Otherwise the mark stays, and
+ * the transaction's completion removes it. Without this, a batch racing its transaction's end
+ * would leave a mark no completion removes, and hold the partition's LSO back for good.
+ */
+export async function releaseOpenTxn(broker: Broker, topicId: string, partition: number, open: OpenTxnMark, range: Reservation): Promise<void> {
+  await broker.clients.ddb
+    .send(new UpdateCommand({
+      TableName: broker.config.metadataTable,
+      Key: headKey(topicId, partition),
+      UpdateExpression: 'REMOVE #open, #first, #seq',
+      ConditionExpression: '#first = :base AND #seq = :seq',
+      ExpressionAttributeNames: { '#open': open.attr, '#first': open.firstAttr, '#seq': open.seqAttr },
+      ExpressionAttributeValues: { ':base': range.baseOffset, ':seq': range.txnSeq },
+    }))
+    .catch(() => undefined);
 }

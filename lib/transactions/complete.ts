@@ -12,7 +12,7 @@ import { newSegmentKey, putSegment } from '../storage/segment-store';
 import { encodeMarker } from './control-batch';
 import { openTxnsOf } from './stable-head';
 import { readTxn } from './txn-store';
-import { abortedPk, isPrepared, offsetSk, openTxnAttr, openTxnFirstAttr, toTxn, txnKey, type PendingOffset, type Txn, type TxnPartition } from './types';
+import { abortedPk, isPrepared, offsetSk, openTxnAttr, openTxnFirstAttr, openTxnSeqAttr, toTxn, txnKey, type PendingOffset, type Txn, type TxnPartition } from './types';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -85,7 +85,7 @@ async function writeChunk(broker: Broker, prepared: Txn, initial: Target[], c: C
     build(targets) {
       const items: TransactItem[] = targets.flatMap(({ p, first: firstOffset, offset }) => [
         { Put: { TableName: batchesTable, Item: { pk: batchPk(p.topicId, p.partition), lastOffset: offset, baseOffset: offset, recordCount: 1, objectKey: c.objectKey, byteStart: 0, byteLength: c.markerLength, baseTimestamp: c.now, maxTimestamp: c.now, appendTime: c.now, reservedAt: c.now, producerId: prepared.producerId, producerEpoch: prepared.producerEpoch, control: c.commit ? 'commit' : 'abort' }, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
-        { Update: { TableName: metadataTable, Key: headKey(p.topicId, p.partition), UpdateExpression: 'REMOVE #open, #first', ConditionExpression: 'attribute_exists(#open)', ExpressionAttributeNames: { '#open': open, '#first': first } } },
+        { Update: { TableName: metadataTable, Key: headKey(p.topicId, p.partition), UpdateExpression: 'REMOVE #open, #first, #seq', ConditionExpression: 'attribute_exists(#open)', ExpressionAttributeNames: { '#open': open, '#first': first, '#seq': openTxnSeqAttr(prepared.producerId) } } },
         ...(c.commit ? [] : [{ Put: { TableName: metadataTable, Item: { pk: abortedPk(p.topicId, p.partition), sk: offsetSk(offset), producerId: prepared.producerId, firstOffset, lastOffset: offset } } }]),
       ]);
       const token = requestToken('txn-end', prepared.transactionalId, prepared.version, ...targets.map((t) => `${t.p.topicId}#${t.p.partition}@${t.offset}`));

@@ -4,7 +4,7 @@ import type { CommitExtras } from '../metadata/commit-batch';
 import type { ProducerBatch } from '../metadata/producer-state';
 import { checkProducer } from './check-producer';
 import { readTxn } from './txn-store';
-import { openTxnAttr, openTxnFirstAttr, partitionKeyOf, toTxn, txnKey, type Txn } from './types';
+import { openTxnAttr, openTxnFirstAttr, openTxnSeqAttr, partitionKeyOf, toTxn, txnKey, type Txn } from './types';
 
 export interface TransactionalPart {
   topic: string;
@@ -41,7 +41,7 @@ export async function transactionalCommits(broker: Broker, transactionalId: stri
 
 function extrasFor(broker: Broker, txn: Txn, p: TransactionalPart): CommitExtras {
   return {
-    openTxn: { attr: openTxnAttr(txn.producerId), firstAttr: openTxnFirstAttr(txn.producerId), transactionalId: txn.transactionalId },
+    openTxn: { attr: openTxnAttr(txn.producerId), firstAttr: openTxnFirstAttr(txn.producerId), seqAttr: openTxnSeqAttr(txn.producerId), transactionalId: txn.transactionalId },
     items: [
       {
         ConditionCheck: {

@@ -89,6 +89,8 @@ export function toTxn(item: Record<string, unknown>): Txn {
 export const OPEN_TXN_PREFIX = 'txn_';
 export const openTxnAttr = (producerId: number) => `${OPEN_TXN_PREFIX}${producerId}`;
 export const openTxnFirstAttr = (producerId: number) => `txnfirst_${producerId}`;
+/** How many of the open transaction's batches reserved offsets on the partition (lib/metadata/reserve.ts). */
+export const openTxnSeqAttr = (producerId: number) => `txnseq_${producerId}`;
 
 export interface OpenTxn {
   producerId: number;

@@ -35,4 +35,21 @@ describe('transactions and unpublished ranges', () => {
     expect(after.values).toEqual(['slow']);
     expect([after.hwm, after.lso]).toEqual([3, 3]);
   });
+
+  it('a batch whose transaction ended between its check and its reservation leaves no open transaction behind', async () => {
+    const t = testBroker();
+    const tx = txnClient(t);
+    const other = txnClient(testBroker());
+    const topic = await tx.topic(1);
+    const p = await tx.init();
+    expect((await tx.add(p, [[topic, 0]])).status).toBe(200);
+    expect((await tx.send(p, topic, { 0: ['kept-out'] })).status).toBe(200); // offset 0
+    // The next batch passes its transaction check; before it reserves, the transaction is aborted.
+    t.faults.add({ service: 'dynamodb', command: 'UpdateItem', mode: 'intercept', times: 1, intercept: async () => void expect((await other.end(p, false)).status).toBe(200) });
+    const late = await tx.send(p, topic, { 0: ['late'] });
+    expect(JSON.stringify(late.json)).toContain('INVALID_TXN_STATE');
+    const read = await tx.read(topic, 0, 'read_committed');
+    expect(read.values).toEqual([]);
+    expect([read.hwm, read.lso]).toEqual([3, 3]); // record, abort marker, the late batch's given-up offset
+  });
 });
