@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BrookError } from '../errors';
 
@@ -22,6 +22,12 @@ export interface ConditionalTransaction<S, R> {
   onConflict(reasons: CancellationReason[], state: S): S | Promise<S>;
   /** After a conflict: is there nothing left to write (e.g. the batch turned out to be a duplicate)? */
   isDone?(state: S): boolean;
+  /**
+   * A transaction of one Put may go as a plain conditional PutItem (half the write units). There
+   * is no request token then: a resend after an unknown outcome that finds its own earlier write
+   * fails its condition, and onConflict must recognise that write as this one (by ALL_OLD).
+   */
+  singlePut?: boolean;
 }
 
 export interface RetryPolicy {
@@ -55,7 +61,9 @@ type Outcome =
   | { kind: 'fatal' };
 
 export function classify(err: unknown): Outcome {
-  const e = err as { name?: string; CancellationReasons?: Array<{ Code?: string; Item?: Record<string, never> }> };
+  const e = err as { name?: string; Item?: Record<string, unknown>; CancellationReasons?: Array<{ Code?: string; Item?: Record<string, never> }> };
+  // A single conditional write (singlePut): the same as a one-item transaction's cancellation.
+  if (e?.name === 'ConditionalCheckFailedException') return { kind: 'conflict', reasons: [{ code: 'ConditionalCheckFailed', item: e.Item ? plainItem(e.Item) : undefined }] };
   if (e?.name === 'TransactionCanceledException') {
     const reasons = (e.CancellationReasons ?? []).map((r) => ({
       code: r.Code ?? 'None',
@@ -67,6 +75,15 @@ export function classify(err: unknown): Outcome {
   if (e?.name && NOT_APPLIED_RETRY.has(e.name)) return { kind: 'retry-same' };
   if (e?.name && DEFINITIVE_FAILURE.has(e.name)) return { kind: 'fatal' };
   return { kind: 'unknown' };
+}
+
+/** An ALL_OLD item of a ConditionalCheckFailedException: in wire form ({S: …}) from the SDK, whatever the client. */
+function plainItem(item: Record<string, unknown>): Record<string, unknown> {
+  try {
+    return unmarshall(item as never);
+  } catch {
+    return item;
+  }
 }
 
 /** A ClientRequestToken (≤ 36 chars) derived from everything that makes one attempt unique. */
@@ -91,11 +108,15 @@ export async function transactOnCondition<S>(
   let conflicts = 0;
   for (;;) {
     const { input, token } = spec.build(state);
-    const command = new TransactWriteCommand({ ...input, ClientRequestToken: token });
+    const items = input.TransactItems ?? [];
+    const command =
+      spec.singlePut && items.length === 1 && items[0]!.Put
+        ? new PutCommand(items[0]!.Put)
+        : new TransactWriteCommand({ ...input, ClientRequestToken: token });
     let resends = 0;
     for (;;) {
       try {
-        await ddb.send(command);
+        await (command instanceof PutCommand ? ddb.send(command) : ddb.send(command));
         return { state, conflicts };
       } catch (err) {
         const outcome = classify(err);

@@ -10,7 +10,7 @@ import { checkSequence, producerStatePut, toProducerState, type ProducerBatch, t
 import { releaseOpenTxn, type Reservation } from './reserve';
 
 /** How often (in offsets) a contended publisher walks the index to move the hint. */
-const WALK_EVERY = 256;
+const WALK_EVERY = 1024;
 
 interface PublishState {
   producer?: ProducerState;
@@ -20,10 +20,11 @@ interface PublishState {
 }
 
 /**
- * Publish a reserved range (RFC 0003, step 2): ONE transaction puts the index entry if its key
+ * Publish a reserved range (RFC 0003, step 2): ONE write puts the index entry if its key
  * (the range's last offset) is free, and for an idempotent producer its sequence state on
  * condition it is unchanged. No item here is shared with other writers, so concurrent publishes
- * never conflict, on DynamoDB Local or on AWS. A reader that sealed the range first holds the key
+ * never conflict, on DynamoDB Local or on AWS. A plain producer's publish is a single conditional
+ * PutItem; with producer state or a transaction check, a TransactWriteItems. A reader that sealed the range first holds the key
  * with a placeholder: the put fails and the writer answers REQUEST_TIMED_OUT (retriable), having
  * written nothing. A lost reply is resent with the same token (applied once); an entry found under
  * the key that is this very batch (same object and bytes) is an earlier attempt that landed.
@@ -75,6 +76,8 @@ export async function publishBatch(
         return { producer, ...(check.kind === 'duplicate' ? { duplicateOf: check.baseOffset } : {}) };
       },
       isDone: (s) => s.duplicateOf !== undefined || s.landed === true,
+      singlePut: true, // a plain producer's publish: one conditional PutItem; `landed` recognises a resend
+
     });
     if (state.duplicateOf !== undefined) {
       await giveUp(broker, topicId, partition, range, pending.recordCount, extras);

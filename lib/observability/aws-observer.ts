@@ -7,9 +7,8 @@ import type { Tally } from './tally';
  * Brook's produce and fetch figures, read off the AWS SDK's requests rather than threaded
  * through the broker: a middleware on the broker's own S3 and DynamoDB clients sees
  *
- * - each partition commit (the TransactWriteItems that puts an index entry and checks the
- *   partition's seal, or in the conditional protocol moves the head's `nextOffset`): records and
- *   bytes produced, or a conflict when a condition failed;
+ * - each partition commit (the PutItem or TransactWriteItems that puts an index entry holding
+ *   bytes): records and bytes produced, or a conflict when a condition failed;
  * - each batch-index Query and each ranged GetObject of a segment: the index entries whose bytes
  *   were read are the records and bytes fetched (whole batches, as Kafka's BytesOut counts);
  * - each topic item read: the topic id → name map that puts topic names on per-topic metrics.
@@ -100,8 +99,8 @@ export class AwsObserver {
       if (command === 'GetObject' && this.options.attributeFetches) this.onRangeRead(input?.Key, input?.Range);
       return;
     }
-    if (command === 'TransactWriteItems') {
-      const commit = this.commitOf(input);
+    if (command === 'TransactWriteItems' || command === 'PutItem') {
+      const commit = this.commitOf(command === 'PutItem' ? { TransactItems: [{ Put: input }] } : input);
       if (commit) this.tally.commit(this.topicName(commit.topicId), commit.recordCount, commit.byteLength);
       return;
     }
@@ -114,9 +113,11 @@ export class AwsObserver {
   }
 
   private onError(service: Service, command: string, input: any, err: any): void {
-    if (service !== 'dynamodb' || command !== 'TransactWriteItems' || err?.name !== 'TransactionCanceledException') return;
-    const commit = this.commitOf(input);
-    const reasons: Array<{ Code?: string }> = err.CancellationReasons ?? [];
+    if (service !== 'dynamodb') return;
+    const single = command === 'PutItem' && err?.name === 'ConditionalCheckFailedException';
+    if (!single && (command !== 'TransactWriteItems' || err?.name !== 'TransactionCanceledException')) return;
+    const commit = this.commitOf(single ? { TransactItems: [{ Put: input }] } : input);
+    const reasons: Array<{ Code?: string }> = single ? [{ Code: 'ConditionalCheckFailed' }] : (err.CancellationReasons ?? []);
     if (commit && reasons.some((r) => r?.Code === 'ConditionalCheckFailed')) this.tally.conflict(this.topicName(commit.topicId));
   }
 

@@ -131,7 +131,7 @@ describe('Lambda telemetry (Powertools logger and EMF metrics)', () => {
     const rival = createBroker(config);
     fns.produce.faults.add({
       service: 'dynamodb',
-      command: 'TransactWriteItems',
+      command: 'PutItem',
       mode: 'intercept',
       times: 1,
       // Another producer commits to the same partition while ours is between its two steps.
@@ -194,7 +194,7 @@ describe('Lambda telemetry (Powertools logger and EMF metrics)', () => {
         method: 'POST',
         path: ok.rawPath,
         produced: { records: 1 },
-        requests: expect.objectContaining({ 's3:PutObject': 1, 'dynamodb:TransactWriteItems': 1 }),
+        requests: expect.objectContaining({ 's3:PutObject': 1, 'dynamodb:PutItem': 1 }),
       });
       expect(lines[1]).toMatchObject({ correlation_id: failing.requestContext.requestId, s3Requests: expect.any(Number) });
     } finally {

@@ -34,7 +34,7 @@ describe('reserve then publish', () => {
     // at once (the gap at 0 is young: it must stop there), then again after the seal time.
     t.faults.add({
       service: 'dynamodb',
-      command: 'TransactWriteItems',
+      command: 'PutItem',
       mode: 'intercept',
       times: 1,
       intercept: async () => {

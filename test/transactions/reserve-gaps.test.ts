@@ -19,7 +19,7 @@ describe('transactions and unpublished ranges', () => {
     const held = new Promise<void>((r) => (release = r));
     let reserved!: () => void;
     const inPublish = new Promise<void>((r) => (reserved = r));
-    slow.faults.add({ service: 'dynamodb', command: 'TransactWriteItems', mode: 'intercept', times: 1, intercept: async () => (reserved(), held) });
+    slow.faults.add({ service: 'dynamodb', command: 'PutItem', mode: 'intercept', times: 1, intercept: async () => (reserved(), held) });
     const slowWrite = produce(slow.broker, [{ topic, partition: 0, records: [{ key: null, value: Buffer.from('slow'), headers: [], timestamp: Date.now() }] }]);
     await inPublish;
 
