@@ -19,6 +19,7 @@ import {
 } from './cost';
 import type { E2EResult } from './workloads/e2e';
 import type { FetchCellResult } from './workloads/fetch';
+import type { LatencyModel } from './latency';
 import type { HotPartitionPlan, HotPartitionResult } from './workloads/hot-partition';
 import type { IdleResult, PollResult } from './workloads/idle';
 import type { ProduceCellResult } from './workloads/produce';
@@ -335,6 +336,8 @@ export interface HotPartitionAnalysis {
   oldProtocol: string;
   newProtocol: string;
   plan?: HotPartitionPlan;
+  /** The pass with modeled AWS round trips (bench/latency.ts), if this is it. */
+  latency?: LatencyModel;
   rows: HotPartitionRow[];
   comparisons: ProtocolComparison[];
   targets: TargetCheck[];
@@ -394,7 +397,7 @@ export function operationsOf(rows: HotPartitionRow[], protocol: string): string[
 export function analyzeHotPartition(
   accounting: Accounting,
   results: HotPartitionResult[],
-  opts: { oldProtocol?: string; newProtocol?: string; plan?: HotPartitionPlan } = {},
+  opts: { oldProtocol?: string; newProtocol?: string; plan?: HotPartitionPlan; latency?: LatencyModel } = {},
 ): HotPartitionAnalysis {
   const oldProtocol = opts.oldProtocol ?? 'conditional';
   const newProtocol = opts.newProtocol ?? 'reserve';
@@ -405,6 +408,7 @@ export function analyzeHotPartition(
     oldProtocol,
     newProtocol,
     plan: opts.plan,
+    ...(opts.latency ? { latency: opts.latency } : {}),
     rows,
     comparisons,
     targets: checkHotTargets(comparisons, rows.map((r) => r.requestBytes)),
@@ -425,4 +429,6 @@ export interface Analysis {
   examples: Array<NonNullable<ReturnType<typeof monthlyExample>>>;
   /** Both commit protocols on one partition (absent from runs made before the workload existed). */
   hotPartition?: HotPartitionAnalysis;
+  /** The same with modeled AWS round trips. */
+  hotPartitionAws?: HotPartitionAnalysis;
 }

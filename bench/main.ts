@@ -37,6 +37,7 @@ import { destroyAgent } from './http';
 import { itemSize, type WireItem } from './item-size';
 import { Progress } from './progress';
 import { fullReport, hotPartitionSection } from './report';
+import { AWS_LATENCY } from './latency';
 import { chartSvg } from './svg';
 import { sizeLabel, topicIdOf, type Budget } from './workloads/common';
 import { runEndToEnd } from './workloads/e2e';
@@ -180,21 +181,23 @@ async function mainHotPartition(): Promise<void> {
   await warmUp(env, budget.warmUpMs);
   progress.tick();
   const hot = await runHotPartition(env, budget.hotPartition, progress);
+  const hotAws = await runHotPartition(env, budget.hotPartition, progress, AWS_LATENCY);
   progress.stop();
 
   const hotPartition = analyzeHotPartition(env.accounting, hot, { plan: budget.hotPartition });
+  const hotPartitionAws = analyzeHotPartition(env.accounting, hotAws, { plan: budget.hotPartition, latency: AWS_LATENCY });
   const elapsedS = (Date.now() - started) / 1000;
   const date = new Date().toISOString().slice(0, 10);
   const name = `${date}-hot-partition${budget.name === 'quick' ? '-quick' : ''}`;
   const head = header(`${budget.name} run, hot partition only`, elapsedS, env, undefined, [
     ...(budget.name === 'quick' ? ['Quick run: short rounds, few requests per cell (p99 is close to the maximum): use the full run for numbers.'] : []),
   ]);
-  const report = [...head, '', hotPartitionSection(hotPartition), '', ...faultNotes(env), ...errorNotes(hot)].join('\n');
+  const report = [...head, '', hotPartitionSection(hotPartition), '', hotPartitionSection(hotPartitionAws), '', ...faultNotes(env), ...errorNotes([...hot, ...hotAws])].join('\n');
   console.log(report);
   const files = write(name, report, {
     meta: { date: new Date().toISOString(), mode: budget.name, only: 'hot-partition', budget, elapsedS, node: process.version, cpus: cpus().length },
     prices: PRICES,
-    analysis: { hotPartition },
+    analysis: { hotPartition, hotPartitionAws },
     accounting: scopesJson(env, (s) => s.startsWith('hot-partition:')),
   });
   console.log(`\nWrote ${files.join(', ')} in ${elapsedS.toFixed(0)} s.`);
@@ -218,6 +221,7 @@ async function main(): Promise<void> {
 
   const produce = await runProduceCells(env, cells, budget, progress, sdk.sdk);
   const hot = await runHotPartition(env, budget.hotPartition, progress);
+  const hotAws = await runHotPartition(env, budget.hotPartition, progress, AWS_LATENCY);
   const linger = sdk.sdk ? await runLingerSweep(env, sdk.sdk, budget, progress) : [];
   const idleBeside = budget.idleAlone ? undefined : runIdleWaits(env, budget);
   const fetch = await runFetchCells(env, PRODUCE_SIZES, budget, progress, budget.fetchConsumers);
@@ -251,6 +255,7 @@ async function main(): Promise<void> {
       monthlyExample(pick(1024 * 1024, 16), warm(1024 * 1024), 1000, 16),
     ].filter((e) => e !== undefined),
     hotPartition: analyzeHotPartition(env.accounting, hot, { plan: budget.hotPartition }),
+    hotPartitionAws: analyzeHotPartition(env.accounting, hotAws, { plan: budget.hotPartition, latency: AWS_LATENCY }),
   };
 
   const elapsedS = (Date.now() - started) / 1000;
@@ -265,7 +270,7 @@ async function main(): Promise<void> {
     `Item sizes measured: topic ${itemSizes.topicItemBytes} B, partition head ${itemSizes.headItemBytes} B, batch index item ${itemSizes.indexItemBytes.toFixed(0)} B.`,
     ...faultNotes(env),
     `Baseline transactions resent after colliding on a head item: ${produce.filter((p) => p.route === 'baseline').map((p) => `${p.transactionRetries} (${p.requestBytes / 1024} KiB ${p.partitions}p ${p.producers}c)`).join(', ')}.`,
-    ...errorNotes([...produce, ...hot, ...fetch, ...linger]),
+    ...errorNotes([...produce, ...hot, ...hotAws, ...fetch, ...linger]),
   ];
   const report = fullReport(analysis, head, notes);
   console.log(report);

@@ -16,11 +16,13 @@
  * and shape, so the request counts per commit are the commit protocol's own.
  */
 import { performance } from 'node:perf_hooks';
+import { createClients } from '../../lib/aws/clients';
 import { createBroker, type Broker } from '../../lib/broker/context';
 import { produce } from '../../lib/broker/produce';
 import type { CommitProtocol } from '../../lib/config';
 import type { BenchEnv } from '../harness';
 import { MiB } from '../cost';
+import { addLatency, type LatencyModel } from '../latency';
 import { runLoad, type LoadResult } from '../load';
 import { producePayload, type ProducePayload } from '../payload';
 import type { Progress } from '../progress';
@@ -47,6 +49,8 @@ export interface HotPartitionCell {
   protocol: CommitProtocol;
   producers: number;
   requestBytes: number;
+  /** The pass with modeled AWS round trips (bench/latency.ts); none on the bare emulators. */
+  latency?: string;
 }
 
 export interface HotPartitionResult extends HotPartitionCell {
@@ -66,14 +70,16 @@ export interface HotPartitionResult extends HotPartitionCell {
   commitsPerProducer: number[];
 }
 
-export const hotScope = (c: HotPartitionCell) => `hot-partition:${c.protocol}:${c.requestBytes}:${c.producers}c`;
-export const hotTopic = (c: HotPartitionCell) => `bench-hot-${c.protocol}-${c.requestBytes}-${c.producers}c`;
-export const hotLabel = (c: HotPartitionCell) => `${c.protocol} ${sizeLabel(c.requestBytes)} ×${c.producers}c`;
+/** '' on the emulators as they are; the latency model's suffix in its pass. */
+const modelTag = (c: HotPartitionCell) => (c.latency ? '-aws' : '');
+export const hotScope = (c: HotPartitionCell) => `hot-partition${modelTag(c)}:${c.protocol}:${c.requestBytes}:${c.producers}c`;
+export const hotTopic = (c: HotPartitionCell) => `bench-hot${modelTag(c)}-${c.protocol}-${c.requestBytes}-${c.producers}c`;
+export const hotLabel = (c: HotPartitionCell) => `${c.protocol} ${sizeLabel(c.requestBytes)} ×${c.producers}c${c.latency ? ' (modeled AWS latency)' : ''}`;
 
 const WARMUP_REQUESTS = 8;
 
 /** How many progress ticks the workload makes: one per shape. */
-export const hotPartitionTicks = () => HOT_SIZES.length * HOT_PRODUCERS.length;
+export const hotPartitionTicks = () => 2 * HOT_SIZES.length * HOT_PRODUCERS.length; // bare and modeled latency
 
 /** One produce request of one batch to partition 0; a partition error is the request's error. */
 function produceOp(broker: Broker, topic: string, payload: ProducePayload): () => Promise<number> {
@@ -105,13 +111,19 @@ function merge(rounds: Array<{ load: LoadResult; latencies: number[] }>): LoadRe
   };
 }
 
-export async function runHotPartition(env: BenchEnv, plan: HotPartitionPlan, progress: Progress): Promise<HotPartitionResult[]> {
-  const brokers = new Map(HOT_PROTOCOLS.map((protocol) => [protocol, createBroker({ ...env.config, commitProtocol: protocol }, env.clients)]));
+export async function runHotPartition(env: BenchEnv, plan: HotPartitionPlan, progress: Progress, latency?: LatencyModel): Promise<HotPartitionResult[]> {
+  // The latency pass gets clients of its own (counted like the others) with the model's round trips.
+  const clients = latency ? createClients(env.config) : env.clients;
+  if (latency) {
+    addLatency(clients, latency);
+    env.accounting.attach(clients);
+  }
+  const brokers = new Map(HOT_PROTOCOLS.map((protocol) => [protocol, createBroker({ ...env.config, commitProtocol: protocol }, clients)]));
   const results: HotPartitionResult[] = [];
   for (const requestBytes of HOT_SIZES) {
     for (const producers of HOT_PRODUCERS) {
       const cells = HOT_PROTOCOLS.map((protocol) => {
-        const cell: HotPartitionCell = { protocol, producers, requestBytes };
+        const cell: HotPartitionCell = { protocol, producers, requestBytes, ...(latency ? { latency: latency.name } : {}) };
         const topic = hotTopic(cell);
         const payload = producePayload(topic, { requestBytes, partitions: 1 });
         return {
@@ -124,7 +136,7 @@ export async function runHotPartition(env: BenchEnv, plan: HotPartitionPlan, pro
           perProducer: new Array<number>(producers).fill(0),
         };
       });
-      progress.phase(`hot partition ${sizeLabel(requestBytes)} ×${producers}c: creating topics, warming up`);
+      progress.phase(`hot partition ${sizeLabel(requestBytes)} ×${producers}c${latency ? ' (modeled AWS latency)' : ''}: creating topics, warming up`);
       for (const c of cells) await createTopic(env, c.topic, 1);
       // Warm-up, charged apart: each broker's topic cache and connections, one request per
       // producer and at least WARMUP_REQUESTS in all (the single-producer cells judge p50). Not
@@ -171,5 +183,6 @@ export async function runHotPartition(env: BenchEnv, plan: HotPartitionPlan, pro
       progress.tick();
     }
   }
+  if (latency) clients.dynamodb.destroy(), clients.s3.destroy();
   return results;
 }
