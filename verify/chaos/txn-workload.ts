@@ -21,6 +21,7 @@ import type { Producer as SdkProducer, Transaction } from '../../lib/client/prod
 import { decodeRecordBatch, splitBatches } from '../../lib/log/record-batch';
 import { markerType } from '../../lib/transactions/control-batch';
 import type { Isolation, ReadRecord, TxnRecord } from './history';
+import { fetchOnce, FETCH_TIMEOUT_MS } from './fetch-once';
 import { http, NoAnswer, sleep, type HttpAnswer } from './http';
 import { chance, int, pick, stream, weighted, type Rng } from './prng';
 import type { RestartMode } from './schedule';
@@ -41,7 +42,6 @@ export const txnPartitions = (ctx: TxnContext): TopicPartition[] => ctx.txnTopic
 const quiet = { error() {}, warn() {}, info() {}, debug() {} };
 /** Long enough to outlast a kill -9 and restart of the server (0.1–6 s), short enough to end a run. */
 const TXN_RETRY = { retries: 30, maxRetryTime: 20_000, initialRetryTime: 100, multiplier: 1.3 };
-const FETCH_TIMEOUT_MS = 15_000;
 export const RECORD_BATCHES = 'application/vnd.kafka.record-batches';
 
 type Fate = 'commit' | 'abort' | 'crash' | 'zombie';
@@ -281,35 +281,21 @@ export class TxnFetcher {
     const { history } = this.ctx;
     const incarnation = this.incarnation;
     const key = tpKey(tp);
-    let failures = 0;
+    const failures = { n: 0 };
     while (!signal.aborted) {
       const offset = this.positions.get(key)!;
       const maxWait = pick(this.rng, [100, 500, 1000]);
       const maxBytes = pick(this.rng, [1, 4096, 65536]);
       const t0 = history.now();
       const base = { reader: this.name, incarnation, topic: tp.topic, partition: tp.partition, offset };
-      let answer: HttpAnswer;
-      try {
-        answer = await http(`${partitionUrl(this.ctx, tp)}/records?offset=${offset}&max_wait_ms=${maxWait}&max_bytes=${maxBytes}&key_format=STRING&value_format=STRING&isolation_level=${this.isolation}`, { timeoutMs: FETCH_TIMEOUT_MS, signal });
-      } catch (err) {
-        if (signal.aborted) return;
-        history.add({ type: 'read-fail', ...base, kind: (err as NoAnswer).kind === 'timeout' ? 'timeout' : 'network', message: (err as Error).message });
-        await sleep(Math.min(1000, 50 * 2 ** Math.min(failures++, 4)), signal);
-        continue;
-      }
-      if (signal.aborted) return;
-      if (answer.status !== 200 || !Array.isArray(answer.json?.data)) {
-        const body = answer.json;
-        history.add({ type: 'read-fail', ...base, kind: 'http', status: answer.status, error_name: body?.error_name, retriable: body?.retriable, injected: answer.injected, message: String(body?.message ?? answer.text.slice(0, 200)) });
-        await sleep(Math.min(1000, 50 * 2 ** Math.min(failures++, 4)), signal);
-        continue;
-      }
-      failures = 0;
-      const records = parseRecords(answer.json.data);
-      history.add({ type: 'txn-read', t0, ...base, isolation: this.isolation, records, high_watermark: answer.json.high_watermark, last_stable_offset: answer.json.last_stable_offset, next_offset: answer.json.next_offset });
+      const url = `${partitionUrl(this.ctx, tp)}/records?offset=${offset}&max_wait_ms=${maxWait}&max_bytes=${maxBytes}&key_format=STRING&value_format=STRING&isolation_level=${this.isolation}`;
+      const json = await fetchOnce(history, url, base, signal, failures);
+      if (!json) continue;
+      const records = parseRecords(json.data);
+      history.add({ type: 'txn-read', t0, ...base, isolation: this.isolation, records, high_watermark: json.high_watermark, last_stable_offset: json.last_stable_offset, next_offset: json.next_offset });
       const last = records[records.length - 1];
       if (last) this.lastSeen.set(key, last.offset);
-      this.positions.set(key, nextPosition(offset, records, answer.json.next_offset));
+      this.positions.set(key, nextPosition(offset, records, json.next_offset));
     }
   }
 }

@@ -9,6 +9,7 @@
  * consumer group member as another reader: the checker's skip check is the poll-skip check.
  */
 import { History, type ProduceApi, type ReadRecord, type SentRecord } from './history';
+import { fetchOnce, FETCH_TIMEOUT_MS } from './fetch-once';
 import { http, NoAnswer, sleep, type HttpAnswer } from './http';
 import { chance, int, pick, stream, weighted, type Rng } from './prng';
 import type { RestartMode } from './schedule';
@@ -24,7 +25,6 @@ export interface WorkloadContext {
 }
 
 const PRODUCE_TIMEOUT_MS = 10_000;
-const FETCH_TIMEOUT_MS = 15_000;
 
 const topicUrl = (ctx: WorkloadContext) => `${ctx.baseUrl}/v3/clusters/${ctx.clusterId}/topics/${ctx.topic}`;
 
@@ -224,7 +224,7 @@ export class Fetcher {
   private async loop(partition: number, signal: AbortSignal): Promise<void> {
     const { history } = this.ctx;
     const incarnation = this.incarnation;
-    let failures = 0;
+    const failures = { n: 0 };
     while (!signal.aborted) {
       const offset = this.positions[partition]!;
       const maxWait = pick(this.rng, [100, 500, 1000]);
@@ -232,29 +232,13 @@ export class Fetcher {
       const url = `${topicUrl(this.ctx)}/partitions/${partition}/records?offset=${offset}&max_wait_ms=${maxWait}&max_bytes=${maxBytes}&key_format=STRING&value_format=STRING`;
       const t0 = history.now();
       const base = { reader: this.name, incarnation, partition, offset };
-      let answer: HttpAnswer;
-      try {
-        answer = await http(url, { timeoutMs: FETCH_TIMEOUT_MS, signal });
-      } catch (err) {
-        if (signal.aborted) return;
-        const e = err as NoAnswer;
-        history.add({ type: 'read-fail', ...base, kind: e.kind === 'timeout' ? 'timeout' : 'network', message: e.message });
-        await sleep(Math.min(1000, 50 * 2 ** Math.min(failures++, 4)), signal);
-        continue;
-      }
-      if (signal.aborted) return;
-      if (answer.status !== 200 || !Array.isArray(answer.json?.data)) {
-        const body = answer.json;
-        history.add({ type: 'read-fail', ...base, kind: 'http', status: answer.status, error_name: body?.error_name, retriable: body?.retriable, injected: answer.injected, message: String(body?.message ?? answer.text.slice(0, 200)) });
-        await sleep(Math.min(1000, 50 * 2 ** Math.min(failures++, 4)), signal);
-        continue;
-      }
-      failures = 0;
-      const records = parseRecords(answer.json.data);
-      history.add({ type: 'read', t0, ...base, records, high_watermark: answer.json.high_watermark, next_offset: answer.json.next_offset });
+      const json = await fetchOnce(history, url, base, signal, failures);
+      if (!json) continue;
+      const records = parseRecords(json.data);
+      history.add({ type: 'read', t0, ...base, records, high_watermark: json.high_watermark, next_offset: json.next_offset });
       const last = records[records.length - 1];
       if (last) this.lastSeen[partition] = last.offset;
-      this.positions[partition] = nextPosition(offset, records, answer.json.next_offset);
+      this.positions[partition] = nextPosition(offset, records, json.next_offset);
     }
   }
 }
