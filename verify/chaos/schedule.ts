@@ -41,16 +41,19 @@ export interface ScheduleOptions {
   fetcherCrashes?: boolean;
 }
 
+/** A publish: a plain producer's conditional PutItem or an idempotent or transactional one's TransactWriteItems. */
+const PUBLISH = ['PutItem', 'TransactWriteItems'] as const;
+
 /**
  * Slow writers for the hot-partition mode (the server's seal time is 1.5 s there): a publish
- * (TransactWriteItems) held for 2–4.5 s outlives it, so readers seal the writer's range and its
+ * (PutItem or TransactWriteItems) held for 2–4.5 s outlives it, so readers seal the writer's range and its
  * late publish must be refused; a lost UpdateItem reply leaks a reserved range that only sealing
  * closes; a window where every commit takes up to 1.4 s has writers finishing around the seal time.
  */
 const SLOW: ReadonlyArray<readonly [number, (rng: Rng) => ChaosRule]> = [
-  [6, (r) => ({ service: 'dynamodb', command: 'TransactWriteItems', mode: 'delay', times: int(r, 1, 3), delayMs: int(r, 2000, 4500) })],
+  [6, (r) => ({ service: 'dynamodb', command: pick(r, PUBLISH), mode: 'delay', times: int(r, 1, 3), delayMs: int(r, 2000, 4500) })],
   [2, (r) => ({ service: 'dynamodb', command: 'UpdateItem', mode: 'fail-after', times: int(r, 1, 2) })],
-  [2, (r) => ({ service: 'dynamodb', command: 'TransactWriteItems', mode: 'delay', times: 'all', delayMs: int(r, 300, 1400) })],
+  [2, (r) => ({ service: 'dynamodb', command: pick(r, PUBLISH), mode: 'delay', times: 'all', delayMs: int(r, 300, 1400) })],
 ];
 
 const times = (rng: Rng, lo: number, hi: number): number | 'all' => (chance(rng, 0.3) ? 'all' : int(rng, lo, hi));
@@ -60,18 +63,19 @@ const CATALOGUE: ReadonlyArray<readonly [number, (rng: Rng) => ChaosRule]> = [
   // Errors before the request is sent: nothing was applied.
   [3, (r) => ({ service: 's3', command: 'PutObject', mode: 'fail-before', times: times(r, 1, 6) })],
   [2, (r) => ({ service: 's3', command: 'GetObject', mode: 'fail-before', times: times(r, 1, 6) })],
-  [3, (r) => ({ service: 'dynamodb', command: 'TransactWriteItems', mode: 'fail-before', times: times(r, 1, 8) })],
+  [3, (r) => ({ service: 'dynamodb', command: pick(r, PUBLISH), mode: 'fail-before', times: times(r, 1, 8) })],
   [2, (r) => ({ service: 'dynamodb', command: 'GetItem', mode: 'fail-before', times: times(r, 1, 6) })],
   [2, (r) => ({ service: 'dynamodb', command: 'Query', mode: 'fail-before', times: times(r, 1, 6) })],
   // Applied, reply lost: the case that only idempotent resends survive without duplicates.
-  [4, (r) => ({ service: 'dynamodb', command: 'TransactWriteItems', mode: 'fail-after', times: times(r, 1, 8) })],
+  [4, (r) => ({ service: 'dynamodb', command: pick(r, PUBLISH), mode: 'fail-after', times: times(r, 1, 8) })],
+  [2, (r) => ({ service: 'dynamodb', command: 'UpdateItem', mode: 'fail-after', times: times(r, 1, 4) })],
   [2, (r) => ({ service: 's3', command: 'PutObject', mode: 'fail-after', times: times(r, 1, 6) })],
   // Throttles.
-  [2, (r) => ({ service: 'dynamodb', command: pick(r, ['*', 'TransactWriteItems', 'GetItem']), mode: 'throttle', times: times(r, 1, 10) })],
+  [2, (r) => ({ service: 'dynamodb', command: pick(r, ['*', 'TransactWriteItems', 'PutItem', 'UpdateItem', 'GetItem']), mode: 'throttle', times: times(r, 1, 10) })],
   [1, (r) => ({ service: 's3', command: pick(r, ['*', 'PutObject', 'GetObject']), mode: 'throttle', times: times(r, 1, 10) })],
   // Latency.
   [3, (r) => ({ service: pick(r, ['s3', 'dynamodb'] as const), command: '*', mode: 'delay', times: 'all', delayMs: int(r, 20, 600) })],
-  [2, (r) => ({ service: 'dynamodb', command: 'TransactWriteItems', mode: 'delay', times: 'all', delayMs: int(r, 100, 1500) })],
+  [2, (r) => ({ service: 'dynamodb', command: pick(r, PUBLISH), mode: 'delay', times: 'all', delayMs: int(r, 100, 1500) })],
 ];
 
 export function makeSchedule(seed: number, durationMs: number, options: ScheduleOptions): ScheduleEvent[] {
