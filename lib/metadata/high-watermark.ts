@@ -16,7 +16,8 @@ interface Walk {
 
 /**
  * The high watermark of a partition whose head has outstanding reservations (RFC 0003, step 3):
- * walk the index from the `publishedThrough` hint and stop at the first offset no entry covers.
+ * walk the index from the `publishedThrough` hint and stop at the first offset no entry covers,
+ * and at the counter of the head item read (entries reserved since are not this head's).
  * A gap before a later entry that was reserved more than `sealAfterMs` ago is sealed (seal.ts)
  * and the walk repeated; a gap at the end is left alone: nothing lies behind it. The hint is
  * moved to the result, so the next reader starts there. Costs 1 Query (+1 UpdateItem when the
@@ -58,9 +59,13 @@ async function walkPublished(broker: Broker, head: PartitionHead): Promise<Walk>
     );
     const entries = (out.Items ?? []) as BatchIndexEntry[];
     for (const e of entries) {
+      if (pos >= head.reservedEnd) break;
       if (e.baseOffset > pos) return { end: pos, gap: { until: e.baseOffset, since: e.reservedAt ?? e.appendTime } };
       pos = Math.max(pos, e.lastOffset + 1);
     }
-    if (entries.length < PAGE || !out.LastEvaluatedKey) return { end: pos };
+    // Never past the counter of the head item this walk started from: an entry reserved after
+    // that read may belong to a transaction whose open mark the read did not see, and the LSO
+    // computed from that item would let read_committed return it (chaos seed 19).
+    if (pos >= head.reservedEnd || entries.length < PAGE || !out.LastEvaluatedKey) return { end: Math.min(pos, head.reservedEnd) };
   }
 }

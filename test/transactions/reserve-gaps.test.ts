@@ -52,4 +52,41 @@ describe('transactions and unpublished ranges', () => {
     expect(read.values).toEqual([]);
     expect([read.hwm, read.lso]).toEqual([3, 3]); // record, abort marker, the late batch's given-up offset
   });
+
+  it('chaos seed 19: a transactional batch reserved after the head was read stays past the LSO of that read', async () => {
+    const t = testBroker();
+    const tx = txnClient(t);
+    const topic = await tx.topic(1);
+    const p = await tx.init();
+    expect((await tx.add(p, [[topic, 0]])).status).toBe(200);
+    // A plain writer reserves offset 0 and is held, so the next head read must walk the index.
+    const plain = testBroker();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let inPublish!: () => void;
+    const reserved = new Promise<void>((r) => (inPublish = r));
+    plain.faults.add({ service: 'dynamodb', command: 'PutItem', mode: 'intercept', times: 1, intercept: async () => (inPublish(), held) });
+    const plainWrite = produce(plain.broker, [{ topic, partition: 0, records: [{ key: null, value: Buffer.from('plain'), headers: [], timestamp: Date.now() }] }]);
+    await reserved;
+    // The reader reads the head item (counter 1, no open transaction); before its walk of the
+    // index, the plain write lands and a transactional batch reserves offset 1 and publishes it.
+    const reader = testBroker();
+    reader.faults.add({
+      service: 'dynamodb',
+      command: 'Query',
+      mode: 'intercept',
+      times: 1,
+      intercept: async () => {
+        release();
+        await plainWrite;
+        expect((await tx.send(p, topic, { 0: ['open'] })).status).toBe(200);
+      },
+    });
+    const read = await txnClient(reader).read(topic, 0, 'read_committed');
+    expect(read.values).toEqual(['plain']);
+    expect(read.lso).toBe(1);
+    expect((await tx.read(topic, 0, 'read_committed')).lso).toBe(1); // the open transaction's first offset
+    expect((await tx.end(p, false)).status).toBe(200);
+    expect((await tx.read(topic, 0, 'read_committed')).values).toEqual(['plain']);
+  });
 });
