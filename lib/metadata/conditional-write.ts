@@ -90,6 +90,8 @@ function plainItem(item: Record<string, unknown>): Record<string, unknown> {
 export const requestToken = (...parts: unknown[]) => createHash('sha256').update(parts.map(String).join('|')).digest('hex').slice(0, 36);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Wait before retry `attempt` (jittered exponential, capped): the loop's, for writes that are not conditional transactions. */
+export const pause = (attempt: number, p: RetryPolicy = DEFAULT_RETRY_POLICY) => sleep(backoff(p, attempt));
 const backoff = (p: RetryPolicy, attempt: number) =>
   Math.random() * Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** Math.min(attempt, 10));
 

@@ -1,6 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Broker } from '../broker/context';
 import { BrookError } from '../errors';
+import { classify, DEFAULT_RETRY_POLICY, pause } from './conditional-write';
 import { headKey } from './keys';
 
 /** An open transaction the reservation records on the head (its first offset: the partition's LSO). */
@@ -23,8 +24,6 @@ export interface Reservation {
   /** A transactional reservation: the value of OpenTxnMark.seqAttr it set. */
   txnSeq?: number;
 }
-
-const RETRY_NOT_APPLIED = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'TransactionConflictException']);
 
 /**
  * Reserve `count` offsets of a partition (RFC 0003, step 1): an atomic counter, so concurrent
@@ -59,10 +58,10 @@ export async function reserveOffsets(broker: Broker, topicName: string, topicId:
         ...(open ? { txnSeq: Attributes![open.seqAttr] as number } : {}),
       };
     } catch (err) {
-      const name = (err as Error)?.name;
-      if (name === 'ConditionalCheckFailedException') throw new BrookError('UNKNOWN_TOPIC_OR_PARTITION', `Partition ${partition} of topic '${topicName}' does not exist.`);
-      if (!RETRY_NOT_APPLIED.has(name) || attempt >= 6) throw err;
-      await new Promise((r) => setTimeout(r, Math.random() * Math.min(250, 4 * 2 ** attempt)));
+      const outcome = classify(err).kind;
+      if (outcome === 'conflict') throw new BrookError('UNKNOWN_TOPIC_OR_PARTITION', `Partition ${partition} of topic '${topicName}' does not exist.`);
+      if (outcome !== 'retry-same' || attempt >= DEFAULT_RETRY_POLICY.maxResends) throw err;
+      await pause(attempt);
     }
   }
 }

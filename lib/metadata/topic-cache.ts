@@ -1,4 +1,3 @@
-import { Background } from '../broker/background';
 import type { AwsClients } from '../aws/clients';
 import type { BrookConfig } from '../config';
 import type { TopicItem } from './types';
@@ -23,7 +22,7 @@ export class TopicCache {
   async get(name: string, options: { fresh?: boolean } = {}): Promise<TopicItem> {
     const hit = this.entries.get(name);
     if (hit && !options.fresh && Date.now() - hit.at < this.ttlMs) return hit.topic;
-    const topic = await findTopic({ config: this.config, clients: this.clients, topics: this, background: new Background() }, name);
+    const topic = await findTopic({ config: this.config, clients: this.clients }, name);
     if (!topic) {
       this.entries.delete(name);
       throw new BrookError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${name}' does not exist.`);

@@ -14,7 +14,7 @@ const toTopic = (item: Record<string, unknown>): TopicItem => ({
   createdAt: item.createdAt as number,
 });
 
-export async function findTopic(broker: Broker, name: string): Promise<TopicItem | undefined> {
+export async function findTopic(broker: Pick<Broker, 'config' | 'clients'>, name: string): Promise<TopicItem | undefined> {
   // A name no topic can have is not looked up (DynamoDB refuses sort keys over 1,024 bytes).
   if (!isLegalTopicName(name)) return undefined;
   const { Item } = await broker.clients.ddb.send(
