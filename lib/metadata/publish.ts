@@ -1,11 +1,12 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Broker } from '../broker/context';
 import { DEFAULT_SEAL_AFTER_MS } from '../config';
 import { BrookError } from '../errors';
 import type { CommitExtras, CommitResult, PendingBatch } from './commit-batch';
 import { requestToken, transactOnCondition } from './conditional-write';
 import { getHead } from './heads';
-import { batchPk, headKey } from './keys';
+import { advancePublished } from './high-watermark';
+import { batchPk } from './keys';
 import { checkSequence, producerStatePut, toProducerState, type ProducerBatch, type ProducerState } from './producer-state';
 import { releaseOpenTxn, type Reservation } from './reserve';
 
@@ -116,21 +117,4 @@ export async function abandonRange(broker: Broker, topicId: string, partition: n
       ConditionExpression: 'attribute_not_exists(pk)',
     }))
     .then(() => true, () => false);
-}
-
-/**
- * Move the head's `publishedThrough` hint past a range just published, if everything below the
- * range already was (the hint is at or inside it). Losing the race is harmless: readers walk the
- * index from the hint (lib/metadata/high-watermark.ts). 1 WCU; failures are ignored.
- */
-export async function advancePublished(broker: Broker, topicId: string, partition: number, from: number, to: number): Promise<void> {
-  await broker.clients.ddb
-    .send(new UpdateCommand({
-      TableName: broker.config.metadataTable,
-      Key: headKey(topicId, partition),
-      UpdateExpression: 'SET publishedThrough = :to',
-      ConditionExpression: 'publishedThrough BETWEEN :from AND :last',
-      ExpressionAttributeValues: { ':to': to, ':from': from, ':last': to - 1 },
-    }))
-    .catch(() => undefined);
 }

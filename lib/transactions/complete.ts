@@ -5,7 +5,8 @@ import { groupSettings } from '../groups/settings';
 import { requestToken, transactOnCondition } from '../metadata/conditional-write';
 import { getHeadItem } from '../metadata/heads';
 import { batchPk, headKey } from '../metadata/keys';
-import { abandonRange, advancePublished } from '../metadata/publish';
+import { advancePublished } from '../metadata/high-watermark';
+import { abandonRange } from '../metadata/publish';
 import { reserveOffsets } from '../metadata/reserve';
 import { offsetKey } from '../metadata/offset-store';
 import { newSegmentKey, putSegment } from '../storage/segment-store';
@@ -21,6 +22,14 @@ interface Target {
   p: TxnPartition;
   first: number;
   offset: number;
+  /** Everything below the marker's offset was published when it was reserved: the hint can move past it. */
+  hintable: boolean;
+}
+
+/** One offset reserved for a partition's marker. */
+async function reserveMarker(broker: Broker, t: { p: TxnPartition; first: number }): Promise<Target> {
+  const r = await reserveOffsets(broker, t.p.topic, t.p.topicId, t.p.partition, 1);
+  return { p: t.p, first: t.first, offset: r.baseOffset, hintable: r.publishedThrough === r.baseOffset };
 }
 
 const MAX_ITEMS = 100;
@@ -53,7 +62,7 @@ export async function completeTxn(broker: Broker, prepared: Txn, now = Date.now(
   let finished = false;
   for (let i = 0; i === 0 || i < open.length; i += size) {
     const last = i + size >= open.length;
-    const targets = await Promise.all(open.slice(i, i + size).map(async (t) => ({ ...t, offset: (await reserveOffsets(broker, t.p.topic, t.p.topicId, t.p.partition, 1)).baseOffset })));
+    const targets = await Promise.all(open.slice(i, i + size).map((t) => reserveMarker(broker, t)));
     const spec = { commit, stride, objectKey, markerLength: marker.length, now, tail: last ? tail : [txnCheck(broker, prepared)] };
     const written = await writeChunk(broker, prepared, targets, spec).catch(async (err) => {
       await Promise.all(targets.map((t) => abandonRange(broker, t.p.topicId, t.p.partition, t.offset, 1)));
@@ -105,7 +114,7 @@ async function writeChunk(broker: Broker, prepared: Txn, initial: Target[], c: C
       const next: Target[] = [];
       for (const [i, t] of targets.entries()) {
         if (reasons[i * c.stride + 1]?.code === 'ConditionalCheckFailed') dropped.push(t); // already done: no open transaction
-        else if (reasons[i * c.stride]?.code === 'ConditionalCheckFailed') next.push({ ...t, offset: (await reserveOffsets(broker, t.p.topic, t.p.topicId, t.p.partition, 1)).baseOffset }); // sealed: reserve again
+        else if (reasons[i * c.stride]?.code === 'ConditionalCheckFailed') next.push(await reserveMarker(broker, t)); // sealed: reserve again
         else next.push(t);
       }
       return next;
@@ -113,7 +122,7 @@ async function writeChunk(broker: Broker, prepared: Txn, initial: Target[], c: C
     isDone: () => finished,
   });
   await Promise.all(dropped.map((t) => abandonRange(broker, t.p.topicId, t.p.partition, t.offset, 1)));
-  if (!finished) for (const t of state) broker.background.run(() => advancePublished(broker, t.p.topicId, t.p.partition, t.offset, t.offset + 1));
+  if (!finished) for (const t of state.filter((s) => s.hintable)) broker.background.run(() => advancePublished(broker, t.p.topicId, t.p.partition, t.offset, t.offset + 1));
   return { finished };
 }
 
