@@ -12,6 +12,16 @@ import type { ChaosRule } from './schedule';
 export type ProduceApi = 'records' | 'records-stream' | 'batch' | 'sdk';
 export type FailKind = 'http' | 'network' | 'timeout';
 
+/** How a request failed: no answer (network, timeout) or an HTTP error with the body's Kafka error. */
+export interface Failure {
+  kind: FailKind;
+  status?: number;
+  error_name?: string;
+  retriable?: boolean;
+  injected?: number;
+  message: string;
+}
+
 export interface SentRecord {
   value: string;
   key: string | null;
@@ -77,13 +87,7 @@ export type HistoryEvent =
       op: string;
       attempt: number;
       values: string[];
-      kind: FailKind;
-      status?: number;
-      error_name?: string;
-      retriable?: boolean;
-      injected?: number;
-      message: string;
-    }
+    } & Failure
   /** A reader starts (or restarts after a crash) at these offsets. */
   | { type: 'reader-start'; t: number; reader: string; incarnation: number; from: Record<number, number>; mode: string }
   | { type: 'reader-crash'; t: number; reader: string; incarnation: number }
@@ -109,13 +113,7 @@ export type HistoryEvent =
       topic?: string;
       partition: number;
       offset: number;
-      kind: FailKind;
-      status?: number;
-      error_name?: string;
-      retriable?: boolean;
-      injected?: number;
-      message: string;
-    }
+    } & Failure
   /** The set of fault rules active in the server changed (an empty list clears them). */
   | { type: 'faults'; t: number; rules: ChaosRule[] }
   /** How many requests the server's fault rules have hit, in total, in server incarnation `server`. */
