@@ -32,3 +32,32 @@ export async function fetchOnce(history: History, url: string, base: ReadBase, s
   failures.n = 0;
   return answer.json;
 }
+
+/** Where a restarted reader resumes on a partition, given the last offset it saw there. */
+export const restartAt = (mode: string, lastSeen: number): number =>
+  mode === 'zero' || mode === 'initial' ? 0 : mode === 'last' ? Math.max(lastSeen, 0) : lastSeen + 1;
+
+/** A reader's fetch loops, one per partition, started and stopped (crashed) together. */
+export class ReaderLoops {
+  private controller: AbortController | undefined;
+  private loops: Promise<void>[] = [];
+
+  get running(): boolean {
+    return this.controller !== undefined;
+  }
+
+  start(spawn: (signal: AbortSignal) => Promise<void>[]): void {
+    const controller = new AbortController();
+    this.controller = controller;
+    this.loops = spawn(controller.signal);
+  }
+
+  /** Stop at once; an answer in flight is dropped unrecorded. False if nothing was running. */
+  async stop(): Promise<boolean> {
+    if (!this.controller) return false;
+    this.controller.abort();
+    await Promise.all(this.loops);
+    this.controller = undefined;
+    return true;
+  }
+}

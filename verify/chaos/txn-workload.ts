@@ -21,7 +21,7 @@ import type { Producer as SdkProducer, Transaction } from '../../lib/client/prod
 import { decodeRecordBatch, splitBatches } from '../../lib/log/record-batch';
 import { markerType } from '../../lib/transactions/control-batch';
 import type { Isolation, ReadRecord, TxnRecord } from './history';
-import { fetchOnce, FETCH_TIMEOUT_MS } from './fetch-once';
+import { fetchOnce, FETCH_TIMEOUT_MS, ReaderLoops, restartAt } from './fetch-once';
 import { http, NoAnswer, sleep, type HttpAnswer } from './http';
 import { chance, int, pick, stream, weighted, type Rng } from './prng';
 import type { RestartMode } from './schedule';
@@ -239,8 +239,7 @@ export class TxnFetcher {
   private readonly rng: Rng;
   private readonly tps: TopicPartition[];
   private incarnation = 0;
-  private controller: AbortController | undefined;
-  private loops: Promise<void>[] = [];
+  private readonly loops = new ReaderLoops();
 
   constructor(
     private readonly ctx: TxnContext,
@@ -253,27 +252,19 @@ export class TxnFetcher {
   }
 
   get running(): boolean {
-    return this.controller !== undefined;
+    return this.loops.running;
   }
 
   start(mode: RestartMode | 'initial' = 'initial'): void {
-    if (this.controller) return;
-    for (const tp of this.tps) {
-      const last = this.lastSeen.get(tpKey(tp)) ?? -1;
-      this.positions.set(tpKey(tp), mode === 'zero' || mode === 'initial' ? 0 : mode === 'last' ? Math.max(last, 0) : last + 1);
-    }
+    if (this.loops.running) return;
+    for (const tp of this.tps) this.positions.set(tpKey(tp), restartAt(mode, this.lastSeen.get(tpKey(tp)) ?? -1));
     this.incarnation++;
     this.ctx.history.add({ type: 'txn-reader-start', reader: this.name, incarnation: this.incarnation, isolation: this.isolation, from: Object.fromEntries(this.positions), mode });
-    const controller = new AbortController();
-    this.controller = controller;
-    this.loops = this.tps.map((tp) => this.loop(tp, controller.signal));
+    this.loops.start((signal) => this.tps.map((tp) => this.loop(tp, signal)));
   }
 
   async stop(crash = false): Promise<void> {
-    if (!this.controller) return;
-    this.controller.abort();
-    await Promise.all(this.loops);
-    this.controller = undefined;
+    if (!(await this.loops.stop())) return;
     if (crash) this.ctx.history.add({ type: 'reader-crash', reader: this.name, incarnation: this.incarnation });
   }
 

@@ -9,7 +9,7 @@
  * consumer group member as another reader: the checker's skip check is the poll-skip check.
  */
 import { History, type ProduceApi, type ReadRecord, type SentRecord } from './history';
-import { fetchOnce, FETCH_TIMEOUT_MS } from './fetch-once';
+import { fetchOnce, FETCH_TIMEOUT_MS, ReaderLoops, restartAt } from './fetch-once';
 import { http, NoAnswer, sleep, type HttpAnswer } from './http';
 import { chance, int, pick, stream, weighted, type Rng } from './prng';
 import type { RestartMode } from './schedule';
@@ -182,8 +182,7 @@ export class Fetcher {
   private readonly lastSeen: number[];
   private readonly rng: Rng;
   private incarnation = 0;
-  private controller: AbortController | undefined;
-  private loops: Promise<void>[] = [];
+  private readonly loops = new ReaderLoops();
 
   constructor(
     private readonly ctx: WorkloadContext,
@@ -196,28 +195,20 @@ export class Fetcher {
   }
 
   get running(): boolean {
-    return this.controller !== undefined;
+    return this.loops.running;
   }
 
   start(mode: RestartMode | 'initial' = 'initial'): void {
-    if (this.controller) return;
-    for (let p = 0; p < this.ctx.partitions; p++) {
-      const last = this.lastSeen[p]!;
-      this.positions[p] = mode === 'zero' || mode === 'initial' ? 0 : mode === 'last' ? Math.max(last, 0) : last + 1;
-    }
+    if (this.loops.running) return;
+    for (let p = 0; p < this.ctx.partitions; p++) this.positions[p] = restartAt(mode, this.lastSeen[p]!);
     this.incarnation++;
     this.ctx.history.add({ type: 'reader-start', reader: this.name, incarnation: this.incarnation, from: { ...this.positions }, mode });
-    const controller = new AbortController();
-    this.controller = controller;
-    this.loops = this.positions.map((_, p) => this.loop(p, controller.signal));
+    this.loops.start((signal) => this.positions.map((_, p) => this.loop(p, signal)));
   }
 
   /** Stop at once; an answer in flight is dropped unrecorded, as a crashed process would drop it. */
   async stop(crash = false): Promise<void> {
-    if (!this.controller) return;
-    this.controller.abort();
-    await Promise.all(this.loops);
-    this.controller = undefined;
+    if (!(await this.loops.stop())) return;
     if (crash) this.ctx.history.add({ type: 'reader-crash', reader: this.name, incarnation: this.incarnation });
   }
 
